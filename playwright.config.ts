@@ -1,0 +1,50 @@
+import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+/**
+ * End-to-end tests drive the real built server (adapter-node) on a fresh SQLite data folder with
+ * demo data, in real Chromium. On machines without a downloadable browser we use Debian's
+ * Chromium; elsewhere Playwright's own browser.
+ */
+const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const port = Number(process.env.E2E_PORT ?? 4173);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: [['list']],
+	use: {
+		baseURL: `http://127.0.0.1:${port}`,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		trace: 'retain-on-failure',
+		...devices['Desktop Chrome'],
+		viewport: { width: 1180, height: 820 },
+		launchOptions: {
+			executablePath: systemChromium,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+				'--use-fake-device-for-media-stream',
+				'--use-fake-ui-for-media-stream'
+			]
+		}
+	},
+	webServer: {
+		command: `node scripts/e2e-server.js`,
+		url: `http://127.0.0.1:${port}/login`,
+		reuseExistingServer: false,
+		timeout: 120_000,
+		stdout: 'pipe',
+		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` }
+	}
+});

@@ -1,0 +1,38 @@
+// `npm start`: build the app when there is no build (or the sources are newer), then serve it
+// with adapter-node, which honours PORT, HOST and ORIGIN. Defaults: port 3000, data in ./data.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const buildEntry = path.join(root, 'build', 'index.js');
+
+function newestMtime(dir) {
+	let newest = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) {
+			if (entry.name === 'paraglide') continue; // generated during the build itself
+			newest = Math.max(newest, newestMtime(full));
+		} else newest = Math.max(newest, statSync(full).mtimeMs);
+	}
+	return newest;
+}
+
+function buildIsStale() {
+	if (!existsSync(buildEntry)) return true;
+	const built = statSync(buildEntry).mtimeMs;
+	const sources = ['src', 'static', 'messages'].map((d) => path.join(root, d)).filter(existsSync);
+	return sources.some((dir) => newestMtime(dir) > built);
+}
+
+if (buildIsStale()) {
+	console.log('Building Doorstep (first start or changed sources)…');
+	const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+process.env.PORT ??= '3000';
+const host = process.env.HOST || 'localhost';
+console.log(`Doorstep listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${process.env.PORT}`);
+await import(buildEntry);

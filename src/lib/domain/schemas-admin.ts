@@ -1,0 +1,122 @@
+/**
+ * valibot schemas of the admin pages (outlets, communities, accounts, service catalogue,
+ * calendar). Re-exported by `schemas.ts`; same conventions (message codes, coerced form values).
+ */
+
+import * as v from 'valibot';
+import { ROLES } from './roles';
+import {
+	E,
+	LAT_RANGE,
+	LNG_RANGE,
+	SERVICE_CODE_RE,
+	boolField,
+	choice,
+	coordinateField,
+	dateField,
+	idRef,
+	intField,
+	optionalIdRef,
+	optionalText,
+	text
+} from './schema-fields';
+
+const USERNAME_RE = /^[a-z0-9_.-]{3,32}$/;
+
+/** Usernames are case-insensitive: lowercased before the format check (and at login). */
+const usernameField = () =>
+	v.pipe(v.string(E.required), v.trim(), v.toLowerCase(), v.maxLength(32, E.tooLong), v.nonEmpty(E.required), v.regex(USERNAME_RE, E.username));
+
+/** Passwords are never trimmed; the upper bound keeps argon2 hashing cheap to refuse. */
+const passwordField = () =>
+	v.pipe(v.string(E.required), v.maxLength(200, E.tooLong), v.nonEmpty(E.required), v.minLength(10, E.passwordShort));
+
+const requiredCoordinate = (range: readonly [number, number]) =>
+	v.pipe(coordinateField(range[0], range[1]), v.check((x) => x !== null, E.required), v.transform((x) => x as number));
+
+export const outletSchema = v.object(
+	{
+		name: text(60),
+		address: text(120),
+		lat: requiredCoordinate(LAT_RANGE),
+		lng: requiredCoordinate(LNG_RANGE),
+		openingHours: optionalText(200),
+		decideDays: intField(0, 30),
+		visitDays: intField(1, 60),
+		active: boolField()
+	},
+	E.required
+);
+
+export const communitySchema = v.object(
+	{ outletId: idRef(), name: text(60), district: text(20), active: boolField() },
+	E.required
+);
+
+const userEntries = {
+	username: usernameField(),
+	displayName: text(40),
+	role: choice(ROLES),
+	outletId: optionalIdRef(),
+	communityId: optionalIdRef()
+};
+
+export const userCreateSchema = v.pipe(
+	v.object({ ...userEntries, password: passwordField() }, E.required),
+	v.forward(
+		v.partialCheck([['role'], ['outletId']], (u) => (u.role !== 'field_staff' && u.role !== 'outlet_head') || u.outletId !== null, E.outletRequired),
+		['outletId']
+	),
+	v.forward(
+		v.partialCheck([['role'], ['communityId']], (u) => u.role !== 'community_worker' || u.communityId !== null, E.communityRequired),
+		['communityId']
+	)
+);
+
+/** Editing an account: blank password = unchanged (null). */
+export const userUpdateSchema = v.pipe(
+	v.object(
+		{
+			...userEntries,
+			active: boolField(),
+			password: v.pipe(
+				v.nullish(v.string(E.invalid), ''),
+				v.maxLength(200, E.tooLong),
+				v.check((p) => p === '' || p.length >= 10, E.passwordShort),
+				v.transform((p): string | null => (p === '' ? null : p))
+			)
+		},
+		E.required
+	),
+	v.forward(
+		v.partialCheck([['role'], ['outletId']], (u) => (u.role !== 'field_staff' && u.role !== 'outlet_head') || u.outletId !== null, E.outletRequired),
+		['outletId']
+	),
+	v.forward(
+		v.partialCheck([['role'], ['communityId']], (u) => u.role !== 'community_worker' || u.communityId !== null, E.communityRequired),
+		['communityId']
+	)
+);
+
+export const serviceSchema = v.object(
+	{
+		code: v.pipe(v.string(E.required), v.trim(), v.maxLength(40, E.tooLong), v.nonEmpty(E.required), v.regex(SERVICE_CODE_RE, E.serviceCode)),
+		nameZh: text(40),
+		nameEn: text(60),
+		durationMin: intField(5, 480),
+		active: boolField()
+	},
+	E.required
+);
+
+export const calendarDaySchema = v.object(
+	{ date: dateField(), kind: choice(['holiday', 'workday']), name: text(40) },
+	E.required
+);
+
+export type OutletInput = v.InferOutput<typeof outletSchema>;
+export type CommunityInput = v.InferOutput<typeof communitySchema>;
+export type UserCreateInput = v.InferOutput<typeof userCreateSchema>;
+export type UserUpdateInput = v.InferOutput<typeof userUpdateSchema>;
+export type ServiceInput = v.InferOutput<typeof serviceSchema>;
+export type CalendarDayInput = v.InferOutput<typeof calendarDaySchema>;

@@ -1,0 +1,29 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m001 from './migrations/001_initial';
+
+/*
+ * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
+ * so a folder scan would find nothing. Add each new migration here, named in sort order.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+	'001_initial': m001
+};
+
+const provider: MigrationProvider = {
+	async getMigrations() {
+		return MIGRATIONS;
+	}
+};
+
+/** Applies every pending migration; a no-op on an up-to-date database. Throws on failure. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+	const migrator = new Migrator({ db, provider });
+	const { error, results } = await migrator.migrateToLatest();
+	const failed = results?.find((r) => r.status === 'Error');
+	if (error || failed) {
+		const name = failed ? ` (${failed.migrationName})` : '';
+		throw new Error(`Database migration failed${name}: ${String(error)}`, { cause: error });
+	}
+	return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,193 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Kysely table types: the contract of docs/architecture.md ("Database schema").
+ * One schema serves SQLite and PostgreSQL, so every column is portable:
+ * ids are text, timestamps ISO-8601 UTC text, calendar dates `YYYY-MM-DD` (Asia/Shanghai),
+ * clock times `HH:MM`, booleans integers 0/1 and lists JSON text.
+ * Status-like columns are typed as `string` here; repositories narrow them to domain types.
+ */
+
+/** 0 or 1: SQLite has no boolean type, so both databases store an integer. */
+export type IntBool = 0 | 1;
+
+export interface BranchesTable {
+	id: string;
+	name: string;
+}
+
+export interface OutletsTable {
+	id: string;
+	branch_id: string;
+	name: string;
+	address: string;
+	lat: number;
+	lng: number;
+	opening_hours: string;
+	/** Working days an outlet head has to decide on a request. */
+	decide_days: Generated<number>;
+	/** Working days from approval to the visit. */
+	visit_days: Generated<number>;
+	active: Generated<IntBool>;
+}
+
+export interface CommunitiesTable {
+	id: string;
+	outlet_id: string;
+	name: string;
+	district: string;
+	active: Generated<IntBool>;
+}
+
+export interface UsersTable {
+	id: string;
+	username: string;
+	display_name: string;
+	password_hash: string;
+	role: string;
+	outlet_id: string | null;
+	community_id: string | null;
+	active: Generated<IntBool>;
+	failed_logins: Generated<number>;
+	locked_until: string | null;
+	created_at: string;
+}
+
+export interface SessionsTable {
+	/** SHA-256 (hex) of the cookie token, so a leaked table cannot be replayed. */
+	id: string;
+	user_id: string;
+	created_at: string;
+	expires_at: string;
+	last_seen_at: string;
+}
+
+export interface ServicesTable {
+	code: string;
+	name_zh: string;
+	name_en: string;
+	duration_min: number;
+	active: Generated<IntBool>;
+	sort: Generated<number>;
+}
+
+export interface ResidentsTable {
+	id: string;
+	community_id: string;
+	name: string;
+	phone: string;
+	id_number: string;
+	address: string;
+	district: string;
+	lat: number | null;
+	lng: number | null;
+	mobility: string;
+	place_type: string;
+	contact_name: string | null;
+	contact_phone: string | null;
+	contact_relation: string | null;
+	created_at: string;
+	created_by: string;
+}
+
+export interface RequestsTable {
+	id: string;
+	ref: string;
+	community_id: string;
+	outlet_id: string;
+	resident_id: string;
+	created_by: string;
+	status: string;
+	urgency: string;
+	/** JSON text: service codes. */
+	services: string;
+	/** JSON text: `[{ date, start, end }]` preferred windows. */
+	windows: string;
+	notes: string;
+	consent_by: string;
+	consent_name: string;
+	consent_relation: string | null;
+	consent_version: string;
+	consent_at: string;
+	consent_recorded_by: string;
+	decision_reason: string | null;
+	created_at: string;
+	updated_at: string;
+	decided_at: string | null;
+	version: Generated<number>;
+}
+
+export interface VisitsTable {
+	id: string;
+	request_id: string;
+	outlet_id: string;
+	date: string;
+	window_start: string;
+	window_end: string;
+	lead_staff_id: string;
+	second_staff_id: string;
+	status: string;
+	outcome: string | null;
+	outcome_note: string | null;
+	visited_at: string | null;
+	created_at: string;
+	updated_at: string;
+	version: Generated<number>;
+}
+
+export interface AuditLogTable {
+	/** Insertion order; the only ordering that cannot be faked by a skewed clock. */
+	seq: Generated<number>;
+	id: string;
+	at: string;
+	actor_id: string | null;
+	action: string;
+	entity: string;
+	entity_id: string;
+	outlet_id: string | null;
+	/** JSON text; never contains ID numbers or phone numbers in clear. */
+	details: string;
+}
+
+export interface CalendarDaysTable {
+	date: string;
+	kind: string;
+	name: string;
+}
+
+/** Named counters for human reference numbers (`R2611-0042`): one row per month prefix. */
+export interface CountersTable {
+	name: string;
+	value: number;
+}
+
+export interface Database {
+	branches: BranchesTable;
+	outlets: OutletsTable;
+	communities: CommunitiesTable;
+	users: UsersTable;
+	sessions: SessionsTable;
+	services: ServicesTable;
+	residents: ResidentsTable;
+	requests: RequestsTable;
+	visits: VisitsTable;
+	audit_log: AuditLogTable;
+	calendar_days: CalendarDaysTable;
+	counters: CountersTable;
+}
+
+export type OutletRow = Selectable<OutletsTable>;
+export type CommunityRow = Selectable<CommunitiesTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ServiceRow = Selectable<ServicesTable>;
+export type ResidentRow = Selectable<ResidentsTable>;
+export type RequestRow = Selectable<RequestsTable>;
+export type VisitRow = Selectable<VisitsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type CalendarDayRow = Selectable<CalendarDaysTable>;
+
+export type NewRequestRow = Insertable<RequestsTable>;
+export type NewVisitRow = Insertable<VisitsTable>;
+export type RequestUpdate = Updateable<RequestsTable>;
+export type VisitUpdate = Updateable<VisitsTable>;

@@ -1,0 +1,64 @@
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { approveSchema, cancelSchema, outcomeSchema, rejectSchema, rescheduleSchema } from '$lib/domain/schemas';
+import { requireRole } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import type { Db } from '$lib/server/repos/common';
+import type { SessionUser } from '$lib/server/auth/types';
+import { formAction } from '$lib/server/http/action';
+import { formVersion } from '$lib/server/http/form';
+import { requestDetail } from '$lib/server/views/request-detail';
+import { teamOptions } from '$lib/server/views/team';
+import {
+	approveRequest,
+	cancelRequest,
+	markProcessed,
+	recordOutcome,
+	rejectRequest,
+	reopenRequest,
+	rescheduleVisit,
+	revealIdNumber
+} from '$lib/server/workflow';
+import { getLocale } from '$lib/paraglide/runtime.js';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = requireRole(event, 'outlet_head');
+	const db = await getDb();
+	const detail = await requestDetail(db, user, event.params.id, getLocale());
+	return { ...detail, staff: await teamOptions(db, user.outletId ?? '') };
+};
+
+const empty = v.object({});
+type Schema = v.GenericSchema<unknown, unknown>;
+type Run<S extends Schema> = (db: Db, user: SessionUser, id: string, input: v.InferOutput<S>, version: number | undefined) => Promise<unknown>;
+
+/** An outlet head's action on this request: parse, run the use case, come back to the page. */
+function headAction<S extends Schema>(action: string, schema: S, run: Run<S>) {
+	return async (event: RequestEvent<{ id: string }>) => {
+		const r = await formAction(event, { action, roles: ['outlet_head'], schema }, (db, user, input, raw) =>
+			run(db, user, event.params.id, input, formVersion(raw))
+		);
+		if (!r.ok) return r.failure;
+		redirect(303, `/approvals/${event.params.id}?done=${action}`);
+	};
+}
+
+export const actions: Actions = {
+	approve: headAction('approve', approveSchema, (db, u, id, input, version) => approveRequest(db, u, id, { ...input, version })),
+	reject: headAction('reject', rejectSchema, (db, u, id, input, version) => rejectRequest(db, u, id, { ...input, version })),
+	cancel: headAction('cancel', cancelSchema, (db, u, id, input, version) => cancelRequest(db, u, id, { ...input, version })),
+	reschedule: headAction('reschedule', rescheduleSchema, (db, u, id, input, version) => rescheduleVisit(db, u, id, { ...input, version })),
+	reopen: headAction('reopen', approveSchema, (db, u, id, input, version) => reopenRequest(db, u, id, { ...input, version })),
+	outcome: headAction('outcome', outcomeSchema, (db, u, id, input, version) => recordOutcome(db, u, id, { ...input, version })),
+	process: headAction('process', empty, (db, u, id, _input, version) => markProcessed(db, u, id, { version })),
+	reveal: async (event) => {
+		const schema = v.object({ residentId: v.pipe(v.string(), v.maxLength(64)) });
+		const r = await formAction(event, { action: 'reveal', roles: ['outlet_head'], schema }, (db, user, input) =>
+			revealIdNumber(db, user, input.residentId, event.params.id)
+		);
+		if (!r.ok) return r.failure;
+		// Shown once in the response; never stored in the page data or a cache.
+		return { action: 'reveal', revealed: r.result.idNumber };
+	}
+};

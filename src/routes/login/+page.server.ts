@@ -1,0 +1,47 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { getDb } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { attemptLogin } from '$lib/server/auth/login';
+import { startSession } from '$lib/server/auth/session';
+import { homeFor } from '$lib/server/auth/guard';
+import { recordAudit } from '$lib/server/audit';
+import type { Actions, PageServerLoad } from './$types';
+
+const LoginForm = v.object({
+	username: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
+	password: v.pipe(v.string(), v.minLength(1), v.maxLength(256))
+});
+
+/** Only same-site paths after login, never another origin. */
+function safeNext(next: string | null): string | null {
+	return next && next.startsWith('/') && !next.startsWith('//') ? next : null;
+}
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')) ?? homeFor(locals.user.role));
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await event.request.formData();
+		const input = { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') };
+		const parsed = v.safeParse(LoginForm, input);
+		if (!parsed.success) return fail(400, { username: input.username.slice(0, 64), error: 'err_login_missing', minutes: 0 });
+		const db = await getDb();
+		const { loginMaxFailures, loginLockMinutes } = config();
+		const result = await attemptLogin(db, parsed.output.username, parsed.output.password, {
+			maxFailures: loginMaxFailures,
+			lockMinutes: loginLockMinutes
+		});
+		if (!result.ok) {
+			const minutes = result.code === 'err_login_locked' ? result.minutes : 0;
+			const status = result.code === 'err_login_locked' ? 429 : 400;
+			return fail(status, { username: parsed.output.username, error: result.code, minutes });
+		}
+		await startSession(event, result.userId);
+		const user = await db.selectFrom('users').select(['role', 'outlet_id']).where('id', '=', result.userId).executeTakeFirstOrThrow();
+		await recordAudit(db, { actorId: result.userId, action: 'login', entity: 'user', entityId: result.userId, outletId: user.outlet_id });
+		redirect(303, safeNext(event.url.searchParams.get('next')) ?? homeFor(user.role as Parameters<typeof homeFor>[0]));
+	}
+};

@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
-import { defineConfig } from 'vitest/config';
+import { defineConfig } from 'vite';
 
 export default defineConfig({
 	plugins: [
@@ -12,13 +12,5 @@ export default defineConfig({
 		}),
 		sveltekit()
 	],
-	server: { port: 5173 },
-	test: {
-		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-		environment: 'node',
-		testTimeout: 30_000,
-		hookTimeout: 120_000,
-		fileParallelism: true,
-		maxWorkers: 2
-	}
+	server: { port: 5173 }
 });

@@ -41,6 +41,7 @@ describe.each(DIALECTS)('workflow on %s', (dialect) => {
 		const request = await submitRequest(t.db, worker, input);
 		expect(request).toMatchObject({ status: 'submitted', version: 1, communityId: worker.communityId, outletId: head.outletId, consentBy: 'guardian', consentRelation: '女儿', consentRecordedBy: worker.id });
 		expect(request.ref).toMatch(/^R\d{4}-\d{4}$/);
+		expect(request.consentHash).toMatch(/^[0-9a-f]{64}$/);
 		expect((await getResident(t.db, request.residentId))?.idNumber).toBe(input.resident!.idNumber);
 
 		const { visit } = await approveRequest(t.db, head, request.id, { ...freshSlot(s1.id, s2.id), version: 1 });
@@ -52,6 +53,8 @@ describe.each(DIALECTS)('workflow on %s', (dialect) => {
 		expect(await getRequest(t.db, request.id)).toMatchObject({ status: 'completed', version: 3 });
 		expect((await listVisitsForRequest(t.db, request.id))[0]).toMatchObject({ status: 'visited', outcome: 'completed', outcomeNote: '已办理' });
 
+		// A tablet re-sending the outcome hears "already recorded", not "forbidden".
+		await expectRefused(t.db, () => recordOutcome(t.db, s1, request.id, { outcome: 'completed' }), 'err_transition_visit_recorded', 409);
 		await markProcessed(t.db, head, request.id);
 		expect(await getRequest(t.db, request.id)).toMatchObject({ status: 'processed', version: 4 });
 

@@ -9,6 +9,7 @@ import * as windows from './model';
 import type { RoutePlan } from './solution';
 
 const earliestStart = windows.earliestStart;
+const TIME_EPS = windows.TIME_EPS;
 
 export class CandidateRoute {
 	readonly mid: Int32Array;
@@ -131,7 +132,7 @@ export class CandidateRoute {
 		}
 		t += time[loc * size + nextLoc];
 		for (let k = 0; k < pendingCount; k++) t = earliestStart(m, pending[k], t) + service[pending[k]];
-		return t <= plan.bwd[w][q] + windows.TIME_EPS ? cost : Infinity;
+		return t <= plan.bwd[w][q] + TIME_EPS ? cost : Infinity;
 	}
 
 	/** Writes the evaluated candidate's full node sequence into `out`; returns its length. */

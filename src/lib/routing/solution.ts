@@ -19,6 +19,7 @@ import type { Model } from './model';
 // Local bindings: hot loops then call plain functions instead of module-namespace accessors.
 const earliestStart = windows.earliestStart;
 const latestStart = windows.latestStart;
+const TIME_EPS = windows.TIME_EPS;
 
 export class RoutePlan {
 	readonly m: Model;
@@ -73,6 +74,10 @@ export class RoutePlan {
 
 	isBreak(node: number): boolean {
 		return node >= this.m.jobCount && node < this.m.jobCount + this.m.breakCount;
+	}
+
+	earliestStartOf(node: number, t: number): number {
+		return earliestStart(this.m, node, t);
 	}
 
 	jobsIn(v: number): number {
@@ -213,7 +218,7 @@ export class RoutePlan {
 			for (let q = rb + 1; q <= p; q++) t = earliestStart(m, nodes[q], t) + m.nodeService[nodes[q]];
 		}
 		t = earliestStart(m, job, t) + m.nodeService[job];
-		return t + time[l * size + locAt[p + 1]] <= this.bwd[v][p + 1];
+		return t + time[l * size + locAt[p + 1]] <= this.bwd[v][p + 1] + TIME_EPS;
 	}
 
 	/** Inserts node after position p of route v and refreshes the route data. */

@@ -19,6 +19,8 @@ export interface SearchOptions {
 	startTemperature?: number;
 	finalTemperature?: number;
 	sisr?: SisrParams;
+	/** Run local search on every new best solution (default true). */
+	polishRecords?: boolean;
 }
 
 export interface SearchResult {
@@ -55,8 +57,8 @@ export function search(m: Model, o: SearchOptions): SearchResult {
 	for (let v = 0; v < m.vehicleCount; v++) if (plan.jobsIn(v) > 0) usedRoutes++;
 	const assigned = m.jobCount - unassigned.length;
 	const averageArc = assigned > 0 ? plan.totalCost() / (assigned + usedRoutes) : 1;
-	const t0 = (o.startTemperature ?? 0.3) * averageArc;
-	const tf = (o.finalTemperature ?? 0.005) * averageArc;
+	const t0 = (o.startTemperature ?? 20) * averageArc;
+	const tf = (o.finalTemperature ?? 0.01) * averageArc;
 
 	const rr = new RuinRecreate(plan, rng, o.sisr ?? DEFAULT_SISR);
 	const limit = o.maxIterations ?? Infinity;
@@ -85,7 +87,14 @@ export function search(m: Model, o: SearchOptions): SearchResult {
 					if (rr.touched[v]) saved[v] = plan.nodes[v].slice(0, plan.len[v]);
 				}
 				if (cost < bestCost - 1e-9) {
-					bestCost = cost;
+					// Intensify around new records: polish them with local search first.
+					if (o.polishRecords ?? true) {
+						if (localSearch.run() > 0) {
+							for (let v = 0; v < m.vehicleCount; v++) saved[v] = plan.nodes[v].slice(0, plan.len[v]);
+							currentCost = plan.totalCost() + penaltyOf(m, unassigned);
+						}
+					}
+					bestCost = currentCost;
 					best = plan.snapshot();
 					bestUnassigned = unassigned.slice();
 				}

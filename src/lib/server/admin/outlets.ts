@@ -67,6 +67,10 @@ export async function editCommunity(db: Db, actor: SessionUser, id: string, inpu
 	await checkOutlet(db, input.outletId, input.outletId !== before.outletId);
 	await db.transaction().execute(async (trx) => {
 		await updateCommunity(trx, id, input);
+		// Community workers carry the outlet serving their community: move them along with it.
+		if (before.outletId !== input.outletId) {
+			await trx.updateTable('users').set({ outlet_id: input.outletId }).where('community_id', '=', id).where('role', '=', 'community_worker').execute();
+		}
 		await recordAudit(trx, {
 			actorId: actor.id,
 			action: 'community_update',

@@ -49,6 +49,13 @@ export async function usersPageData(db: Db, filters: UserFilters, now = new Date
 	]);
 	const outletName = new Map(outlets.map((o) => [o.id, o.name]));
 	const communityById = new Map(communities.map((c) => [c.id, c]));
+	const scopeName = (role: Role, outletId: string | null, communityId: string | null): string | null => {
+		if (role === 'community_worker') {
+			const c = communityById.get(communityId ?? '');
+			return c ? `${c.name} · ${outletName.get(c.outletId) ?? ''}` : null;
+		}
+		return role === 'admin' ? null : (outletName.get(outletId ?? '') ?? null);
+	};
 	const q = filters.q.toLowerCase();
 	const rows: UserRowView[] = users
 		.filter((u) => !q || u.username.includes(q) || u.displayName.toLowerCase().includes(q))
@@ -61,7 +68,7 @@ export async function usersPageData(db: Db, filters: UserFilters, now = new Date
 			role: u.role,
 			outletId: u.outletId,
 			communityId: u.communityId,
-			scopeName: u.outletId ? (outletName.get(u.outletId) ?? null) : u.communityId ? (communityById.get(u.communityId)?.name ?? null) : null,
+			scopeName: scopeName(u.role, u.outletId, u.communityId),
 			active: u.active,
 			locked: u.lockedUntil !== null && u.lockedUntil > now.toISOString()
 		}));

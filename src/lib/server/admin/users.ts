@@ -20,8 +20,9 @@ interface Scope {
 }
 
 /**
- * Keeps only the scope the role uses (a stray outlet on a community worker would widen what the
- * privacy rules let them see) and checks that the outlet or community exists and is active.
+ * Keeps only the scope the role uses (a stray community on a field worker, or an outlet on an
+ * admin, would confuse every scope check) and checks that the outlet or community exists and is
+ * active.
  */
 async function resolveScope(db: Db, role: Role, outletId: string | null, communityId: string | null): Promise<Scope> {
 	if (role === 'outlet_head' || role === 'field_staff') {
@@ -32,7 +33,8 @@ async function resolveScope(db: Db, role: Role, outletId: string | null, communi
 	if (role === 'community_worker') {
 		const community = communityId ? await getCommunity(db, communityId) : null;
 		if (!community || !community.active) throw new AdminError('err_community_required', 400, 'communityId');
-		return { outletId: null, communityId: community.id, auditOutletId: community.outletId };
+		// Like the seed data: a worker also carries the outlet serving their community.
+		return { outletId: community.outletId, communityId: community.id, auditOutletId: community.outletId };
 	}
 	return { outletId: null, communityId: null, auditOutletId: null };
 }

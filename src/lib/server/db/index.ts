@@ -37,6 +37,9 @@ function openSqlite(dataDir: string): Kysely<Database> {
 
 function openPostgres(url: string): Kysely<Database> {
 	const pool = new pg.Pool({ connectionString: url, max: 10 });
+	// An idle connection dropped by the server (restart, network) emits 'error' on the pool;
+	// unhandled, that would crash the process. The pool replaces the connection on next use.
+	pool.on('error', (err) => console.error('[doorstep] PostgreSQL idle connection error:', err.message));
 	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

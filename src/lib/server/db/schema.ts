@@ -108,6 +108,8 @@ export interface RequestsTable {
 	consent_name: string;
 	consent_relation: string | null;
 	consent_version: string;
+	/** SHA-256 of the exact consent words shown (`consentHash()` of $lib/domain/consent). */
+	consent_hash: string;
 	consent_at: string;
 	consent_recorded_by: string;
 	decision_reason: string | null;

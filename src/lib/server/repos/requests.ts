@@ -33,6 +33,7 @@ export interface VisitRequest {
 	consentName: string;
 	consentRelation: string | null;
 	consentVersion: string;
+	consentHash: string;
 	consentAt: string;
 	consentRecordedBy: string;
 	decisionReason: string | null;
@@ -64,6 +65,7 @@ export function toVisitRequest(row: RequestRow): VisitRequest {
 		consentName: row.consent_name,
 		consentRelation: row.consent_relation,
 		consentVersion: row.consent_version,
+		consentHash: row.consent_hash,
 		consentAt: row.consent_at,
 		consentRecordedBy: row.consent_recorded_by,
 		decisionReason: row.decision_reason,
@@ -91,6 +93,7 @@ export async function insertRequest(db: Db, input: NewVisitRequest): Promise<Vis
 		consent_name: input.consentName,
 		consent_relation: input.consentRelation,
 		consent_version: input.consentVersion,
+		consent_hash: input.consentHash,
 		consent_at: input.consentAt,
 		consent_recorded_by: input.consentRecordedBy,
 		decision_reason: null,

@@ -1,5 +1,5 @@
 import { localDate } from '$lib/domain/calendar';
-import { CONSENT_BY, CURRENT_CONSENT_VERSION, type ConsentBy } from '$lib/domain/consent';
+import { CONSENT_BY, consentHash, CURRENT_CONSENT_VERSION, type ConsentBy } from '$lib/domain/consent';
 import { validateResidentId } from '$lib/domain/resident-id';
 import { MOBILITY, PLACE_TYPES, URGENCY, type Mobility, type PlaceType, type Urgency } from '$lib/domain/services';
 import { recordAudit } from '$lib/server/audit';
@@ -152,6 +152,7 @@ export function submitRequest(
 			consentName: input.consent.name.trim(),
 			consentRelation: input.consent.by === 'resident' ? null : input.consent.relation?.trim() || null,
 			consentVersion: input.consent.version,
+			consentHash: await consentHash(input.consent.version),
 			consentAt: at,
 			consentRecordedBy: actor.id,
 			createdAt: at

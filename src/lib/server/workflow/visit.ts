@@ -2,7 +2,7 @@ import { isVisitOutcome, type VisitOutcome } from '$lib/domain/status';
 import { recordAudit } from '$lib/server/audit';
 import { newId, type Db } from '$lib/server/repos/common';
 import type { VisitRequest } from '$lib/server/repos/requests';
-import { getScheduledVisit, insertVisit, updateVisit, type Visit } from '$lib/server/repos/visits';
+import { getScheduledVisit, insertVisit, listVisitsForRequest, updateVisit, type Visit } from '$lib/server/repos/visits';
 import {
 	checkVersion,
 	inTransaction,
@@ -97,7 +97,10 @@ export function recordOutcome(
 	return inTransaction(db, async (tx) => {
 		const request = await loadRequest(tx, requestId);
 		const visit = await getScheduledVisit(tx, requestId);
-		const assigned = visit !== null && actor.role === 'field_staff' && (actor.id === visit.leadStaffId || actor.id === visit.secondStaffId);
+		// Scope by the latest visit even once it is recorded: a tablet re-sending an outcome
+		// should hear "already recorded" (409), not "forbidden".
+		const latest = visit ?? (await listVisitsForRequest(tx, requestId)).at(-1) ?? null;
+		const assigned = latest !== null && actor.role === 'field_staff' && (actor.id === latest.leadStaffId || actor.id === latest.secondStaffId);
 		if (!assigned && !isOutletHeadOf(actor, request.outletId)) throw forbidden();
 		checkVersion(request, input.version);
 		const status = nextStatus(request.status, 'record_outcome', isVisitOutcome(input.outcome) ? input.outcome : undefined);

@@ -120,6 +120,7 @@ async function createTables(db: AnyDb): Promise<void> {
 		.addColumn('consent_name', 'text', (c) => c.notNull())
 		.addColumn('consent_relation', 'text')
 		.addColumn('consent_version', 'text', (c) => c.notNull())
+		.addColumn('consent_hash', 'text', (c) => c.notNull())
 		.addColumn('consent_at', 'text', (c) => c.notNull())
 		.addColumn('consent_recorded_by', 'text', (c) => c.notNull().references('users.id'))
 		.addColumn('decision_reason', 'text')
@@ -192,7 +193,6 @@ async function createIndexes(db: AnyDb): Promise<void> {
 		['sessions_expires', 'sessions', ['expires_at']],
 		['communities_outlet', 'communities', ['outlet_id']],
 		['residents_community_name', 'residents', ['community_id', 'name']],
-		['residents_community_id_number', 'residents', ['community_id', 'id_number']],
 		['requests_outlet_status_created', 'requests', ['outlet_id', 'status', 'created_at']],
 		['requests_community_created', 'requests', ['community_id', 'created_at']],
 		['requests_resident', 'requests', ['resident_id']],
@@ -207,6 +207,14 @@ async function createIndexes(db: AnyDb): Promise<void> {
 	for (const [name, table, columns] of indexes) {
 		await db.schema.createIndex(`idx_${name}`).ifNotExists().on(table).columns(columns).execute();
 	}
+	// One record per person and community: a double-submitted form must not create twins.
+	await db.schema
+		.createIndex('uq_residents_community_id_number')
+		.ifNotExists()
+		.unique()
+		.on('residents')
+		.columns(['community_id', 'id_number'])
+		.execute();
 }
 
 export async function up(db: AnyDb): Promise<void> {

@@ -127,9 +127,19 @@ export async function startPgCluster(): Promise<PgCluster> {
 			],
 			{ ...as, env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, stdio: 'ignore' }
 		);
+		// If the test runner dies without calling stop(), do not leave a postmaster behind.
+		const orphanGuard = () => {
+			child?.kill('SIGKILL');
+			fs.rmSync(dir, { recursive: true, force: true });
+		};
+		process.once('exit', orphanGuard);
 		await waitUntilReady(binDir, dir, port, as);
 		run(path.join(binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'doorstep_test'], as);
-		return { url: `postgres://postgres@127.0.0.1:${port}/doorstep_test`, stop };
+		const stopAndForget = async () => {
+			process.off('exit', orphanGuard);
+			await stop();
+		};
+		return { url: `postgres://postgres@127.0.0.1:${port}/doorstep_test`, stop: stopAndForget };
 	} catch (err) {
 		await stop();
 		throw err;

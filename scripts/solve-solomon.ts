@@ -22,11 +22,34 @@ if (!file) {
 const seconds = Number(flag('seconds', '10'));
 const seed = Number(flag('seed', '1'));
 
-// Start-up before this line (npm, tsx, module loading) is already spent; npm and the tsx parent
-// process are not visible from here, so keep a fixed margin for them plus a share for output.
-const spentMs = process.uptime() * 1000;
-const marginMs = 600 + 0.05 * seconds * 1000;
-const budgetMs = Math.max(50, seconds * 1000 - spentMs - marginMs);
+/**
+ * Milliseconds since the outermost launcher of this run started (npm, npx or tsx), read from
+ * /proc on Linux; elsewhere only this process's own uptime is known.
+ */
+function startupMs(): number {
+	const own = process.uptime() * 1000;
+	try {
+		const uptimeMs = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+		const ticksPerSecond = 100; // USER_HZ on Linux
+		let pid = process.pid;
+		let spent = own;
+		for (let level = 0; level < 6 && pid > 1; level++) {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			if (level > 0 && !/npm|npx|tsx|node|sh\0-c/.test(cmdline)) break;
+			spent = Math.max(spent, uptimeMs - (Number(fields[19]) / ticksPerSecond) * 1000);
+			pid = Number(fields[1]);
+		}
+		return spent;
+	} catch {
+		return own;
+	}
+}
+
+// Keep a margin for the final polish, printing and process exit.
+const marginMs = 250 + 0.03 * seconds * 1000;
+const budgetMs = Math.max(20, seconds * 1000 - startupMs() - marginMs);
 
 const problem = solomonToProblem(parseSolomon(readFileSync(file, 'utf8')));
 const solution = solve(problem, { timeLimitMs: budgetMs, seed, objective: SOLOMON_OBJECTIVE });

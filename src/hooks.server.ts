@@ -1,4 +1,4 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
 import { getDb } from '$lib/server/db';
@@ -37,3 +37,15 @@ const headers: Handle = async ({ event, resolve }) => {
 };
 
 export const handle = sequence(headers, i18n, session, guard);
+
+/**
+ * Unexpected errors: log what helps to fix them (route, error name and message, a reference)
+ * but no request body or personal data, and show the user a plain message in their language.
+ */
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (status === 404) return { message: 'err_not_found' };
+	const ref = crypto.randomUUID().slice(0, 8);
+	const err = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+	console.error(`[doorstep] ${status} ${event.request.method} ${event.route.id ?? event.url.pathname} ref=${ref} ${err.slice(0, 300)}`);
+	return { message: 'err_server' };
+};

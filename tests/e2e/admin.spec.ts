@@ -141,6 +141,31 @@ test('every admin page passes an axe WCAG 2.2 AA check', async ({ page }) => {
 	await expectAccessible(page);
 });
 
+/** Posts a form to an action the way `use:enhance` does and returns SvelteKit's JSON answer. */
+async function postAction(page: Page, url: string, form: Record<string, string>) {
+	const origin = new URL(page.url()).origin;
+	const response = await page.request.post(url, { headers: { origin, accept: 'application/json', 'x-sveltekit-action': 'true' }, form });
+	expect(response.status()).toBe(200);
+	return (await response.json()) as { type: string; status?: number; data?: string };
+}
+
+test('bad input answers with a message, never a 500; an admin cannot deactivate themself', async ({ page }) => {
+	await login(page, 'admin');
+	await page.goto('/admin/users');
+	const db = serverDb();
+	const adminId = (db.prepare("select id from users where username = 'admin'").get() as { id: string }).id;
+	db.close();
+	const self = await postAction(page, '/admin/users?/deactivate', { id: adminId });
+	expect(self).toMatchObject({ type: 'failure', status: 400 });
+	expect(self.data).toContain('admin_err_self_deactivate');
+	const outlet = await postAction(page, '/admin/outlets?/createOutlet', { name: 'x', address: 'y', lat: 'north', lng: '999', decideDays: '-1' });
+	expect(outlet).toMatchObject({ type: 'failure', status: 400 });
+	const service = await postAction(page, '/admin/services?/update', { id: 'no_such_service', nameZh: '某', nameEn: 'x', durationMin: '30', sort: '1' });
+	expect(service).toMatchObject({ type: 'failure', status: 404 });
+	// The admin is still active: the page still opens.
+	expect((await page.goto('/admin'))?.status()).toBe(200);
+});
+
 test('a non-admin gets 403 on admin pages and admin actions', async ({ page }) => {
 	await login(page, 'worker1');
 	for (const path of ADMIN_PAGES) {

@@ -5,7 +5,7 @@
  * (moved segments, reversed or shifted blocks) is walked. Cost is computed first and the time
  * check only runs for candidates that beat the caller's bound.
  */
-import * as windows from './model';
+import * as windows from './windows';
 import type { RoutePlan } from './solution';
 
 const earliestStart = windows.earliestStart;

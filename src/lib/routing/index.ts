@@ -19,8 +19,10 @@ export { greatCircleMatrices, greatCircleProvider, greatCircleMetres, type Matri
 export function solve(problem: Problem, options: SolveOptions = {}): Solution {
 	const model = compileModel(problem, options.objective);
 	const seed = options.seed ?? 1;
+	const limit = options.timeLimitMs ?? 1000;
 	const result = search(model, {
-		timeLimitMs: options.timeLimitMs ?? 1000,
+		// Keep a little of the budget for the final polish and building the output.
+		timeLimitMs: limit - Math.min(50, 0.03 * limit),
 		maxIterations: options.maxIterations,
 		seed,
 		now: options.now ?? Date.now
@@ -33,11 +35,15 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
 	}
 	const emptyPlan = new RoutePlan(model);
 	const locked = new Set(result.lockedFailed);
+	const reasonFor = (j: number) => {
+		const reason = unassignedReason(model, j, emptyPlan);
+		return locked.has(j) && reason === 'no_room' ? 'locked_infeasible' : reason;
+	};
 	const unassigned: UnassignedJob[] = [...result.lockedFailed, ...result.unassigned]
 		.sort((a, b) => a - b)
 		.map((j) => ({
 			id: model.jobIds[j],
-			reason: locked.has(j) && unassignedReason(model, j, emptyPlan) === 'no_room' ? 'locked_infeasible' : unassignedReason(model, j, emptyPlan)
+			reason: reasonFor(j)
 		}));
 	const sum = (f: (r: RouteResult) => number) => routes.reduce((s, r) => s + f(r), 0);
 	return {

@@ -3,9 +3,9 @@
  * and by the recreate step of ruin-and-recreate (which "blinks": skips positions at random).
  * This is the innermost loop of the search, hence the hand-inlined fast path.
  */
-import * as model from './model';
+import * as windows from './windows';
 
-const TIME_EPS = model.TIME_EPS;
+const TIME_EPS = windows.TIME_EPS;
 import type { Rng } from './rng';
 import type { RoutePlan } from './solution';
 

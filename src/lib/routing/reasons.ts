@@ -3,7 +3,8 @@
  * The reported reason is the furthest stage any vehicle got to: a job that some team could
  * serve on its own but that did not fit into the plan is `no_room`.
  */
-import { earliestStart, type Model } from './model';
+import type { Model } from './model';
+import { earliestStart } from './windows';
 import { RoutePlan } from './solution';
 import type { UnassignedReason } from './types';
 

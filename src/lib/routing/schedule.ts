@@ -3,7 +3,8 @@
  * departure from the start is postponed as far as it removes waiting without moving anything
  * after the first wait (so the team does not leave early just to wait on a doorstep).
  */
-import { earliestStart, type Model } from './model';
+import type { Model } from './model';
+import { earliestStart } from './windows';
 import type { RouteResult, RouteStep } from './types';
 
 function windowEndContaining(m: Model, node: number, t: number): number {

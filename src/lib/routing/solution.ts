@@ -13,8 +13,8 @@
  * - cumLoad, cumJobs, cumRestricted  prefix sums of amounts, jobs and "pinned" nodes.
  * Waiting never hurts feasibility later on, so "arrive by bwd" is an exact O(1) test.
  */
-import * as windows from './model';
 import type { Model } from './model';
+import * as windows from './windows';
 
 // Local bindings: hot loops then call plain functions instead of module-namespace accessors.
 const earliestStart = windows.earliestStart;

@@ -6,7 +6,6 @@ export type DialectName = 'sqlite' | 'postgres';
  * Which database a Kysely instance (or transaction) talks to. Read from the adapter rather than
  * from configuration, so migrations and repositories can branch without extra parameters.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function dialectOf(db: Kysely<any>): DialectName {
 	const adapter = db.getExecutor().adapter;
 	if (adapter instanceof SqliteAdapter) return 'sqlite';

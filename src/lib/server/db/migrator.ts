@@ -16,7 +16,6 @@ const provider: MigrationProvider = {
 };
 
 /** Applies every pending migration; a no-op on an up-to-date database. Throws on failure. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 	const migrator = new Migrator({ db, provider });
 	const { error, results } = await migrator.migrateToLatest();

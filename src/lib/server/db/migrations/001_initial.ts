@@ -8,7 +8,6 @@ import { dialectOf } from '../dialect';
  */
 
 // Migrations see an untyped database: they must not depend on the current schema types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any>;
 
 async function createTables(db: AnyDb): Promise<void> {

@@ -10,6 +10,8 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 120_000,
-		maxWorkers: 2
+		maxWorkers: 2,
+		// One throwaway PostgreSQL cluster per run, so the integration suite runs on both databases.
+		globalSetup: ['tests/integration/global-setup.ts']
 	}
 });

@@ -55,7 +55,6 @@ export interface Model {
 	jobIds: Id[];
 	breakIds: Id[];
 	vehicleIds: Id[];
-	/** Original job index → model job index is the identity; kept for clarity in output. */
 	objective: Required<Objective>;
 }
 

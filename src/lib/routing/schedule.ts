@@ -15,7 +15,7 @@ function windowEndContaining(m: Model, node: number, t: number): number {
 	return t;
 }
 
-function timetable(m: Model, v: number, nodes: ArrayLike<number>, count: number, departure: number): RouteStep[] {
+function timetable(m: Model, nodes: ArrayLike<number>, count: number, departure: number): RouteStep[] {
 	const J = m.jobCount;
 	const JB = J + m.breakCount;
 	const size = m.size;
@@ -91,13 +91,12 @@ function timetable(m: Model, v: number, nodes: ArrayLike<number>, count: number,
 		});
 		t = start + m.nodeService[node];
 	}
-	void v;
 	return steps;
 }
 
 export function routeResult(m: Model, v: number, nodes: ArrayLike<number>, count: number): RouteResult {
 	const earliest = m.vehShiftStart[v];
-	let steps = timetable(m, v, nodes, count, earliest);
+	let steps = timetable(m, nodes, count, earliest);
 	// Postpone departure by the first wait, limited by the windows of the stops before it.
 	let delay = 0;
 	for (let i = 1; i < steps.length; i++) {
@@ -111,7 +110,7 @@ export function routeResult(m: Model, v: number, nodes: ArrayLike<number>, count
 			break;
 		}
 	}
-	if (delay > 0 && Number.isFinite(delay)) steps = timetable(m, v, nodes, count, earliest + delay);
+	if (delay > 0 && Number.isFinite(delay)) steps = timetable(m, nodes, count, earliest + delay);
 
 	let travelTime = 0;
 	let waiting = 0;

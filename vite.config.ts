@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
@@ -10,7 +11,40 @@ export default defineConfig({
 			strategy: ['cookie', 'preferredLanguage', 'baseLocale'],
 			cookieName: 'doorstep_lang'
 		}),
-		sveltekit()
+		sveltekit(),
+		SvelteKitPWA({
+			strategies: 'generateSW',
+			// A new version waits until the user chooses to reload: never in the middle of a visit.
+			registerType: 'prompt',
+			injectRegister: false,
+			manifest: {
+				name: '上门服务 Doorstep',
+				short_name: '上门服务',
+				description: '银行上门服务：申请、审批、排期与离线上门办理',
+				lang: 'zh-CN',
+				start_url: '/field',
+				scope: '/',
+				display: 'standalone',
+				orientation: 'any',
+				theme_color: '#0b6e69',
+				background_color: '#f4f6f8',
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+					{ src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+				]
+			},
+			workbox: {
+				// The app's code and the prerendered field shell only. No server-rendered page and no
+				// API response is ever cached: they carry personal data.
+				globPatterns: ['client/**/*.{js,css,svg,png,woff2,webmanifest}', 'prerendered/**/*.html'],
+				navigateFallback: '/field-shell',
+				navigateFallbackAllowlist: [/^\/field(\/|$)/],
+				cleanupOutdatedCaches: true,
+				maximumFileSizeToCacheInBytes: 3 * 1024 * 1024
+			},
+			kit: { includeVersionFile: true }
+		})
 	],
 	server: { port: 5173 }
 });

@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { building } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
 import { getDb } from '$lib/server/db';
 import { seedIfEmpty } from '$lib/server/db/seed';
@@ -10,6 +11,7 @@ import { securityHeaders } from '$lib/server/http/headers';
 
 /** Runs once at start: migrations (inside getDb) and the demo data on an empty database. */
 export const init: ServerInit = async () => {
+	if (building) return; // prerendering the offline shell needs no database
 	const db = await getDb();
 	await seedIfEmpty(db, config());
 };

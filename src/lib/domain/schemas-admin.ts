@@ -22,6 +22,7 @@ import {
 } from './schema-fields';
 
 const USERNAME_RE = /^[a-z0-9_.-]{3,32}$/;
+const needsOutlet = (role: string) => role === 'field_staff' || role === 'outlet_head';
 
 /** Usernames are case-insensitive: lowercased before the format check (and at login). */
 const usernameField = () =>
@@ -61,42 +62,26 @@ const userEntries = {
 	communityId: optionalIdRef()
 };
 
+// Field staff and outlet heads belong to an outlet, community workers to a community. (The two
+// checks are repeated per schema: valibot types each pipe's input, so they can't be shared.)
 export const userCreateSchema = v.pipe(
 	v.object({ ...userEntries, password: passwordField() }, E.required),
-	v.forward(
-		v.partialCheck([['role'], ['outletId']], (u) => (u.role !== 'field_staff' && u.role !== 'outlet_head') || u.outletId !== null, E.outletRequired),
-		['outletId']
-	),
-	v.forward(
-		v.partialCheck([['role'], ['communityId']], (u) => u.role !== 'community_worker' || u.communityId !== null, E.communityRequired),
-		['communityId']
-	)
+	v.forward(v.partialCheck([['role'], ['outletId']], (u) => !needsOutlet(u.role) || u.outletId !== null, E.outletRequired), ['outletId']),
+	v.forward(v.partialCheck([['role'], ['communityId']], (u) => u.role !== 'community_worker' || u.communityId !== null, E.communityRequired), ['communityId'])
 );
 
-/** Editing an account: blank password = unchanged (null). */
-export const userUpdateSchema = v.pipe(
-	v.object(
-		{
-			...userEntries,
-			active: boolField(),
-			password: v.pipe(
-				v.nullish(v.string(E.invalid), ''),
-				v.maxLength(200, E.tooLong),
-				v.check((p) => p === '' || p.length >= 10, E.passwordShort),
-				v.transform((p): string | null => (p === '' ? null : p))
-			)
-		},
-		E.required
-	),
-	v.forward(
-		v.partialCheck([['role'], ['outletId']], (u) => (u.role !== 'field_staff' && u.role !== 'outlet_head') || u.outletId !== null, E.outletRequired),
-		['outletId']
-	),
-	v.forward(
-		v.partialCheck([['role'], ['communityId']], (u) => u.role !== 'community_worker' || u.communityId !== null, E.communityRequired),
-		['communityId']
-	)
+/** Editing an account: name, role and scope. Username, password and status have their own forms. */
+export const userEditSchema = v.pipe(
+	v.object({ id: idRef(), displayName: text(40), role: choice(ROLES), outletId: optionalIdRef(), communityId: optionalIdRef() }, E.required),
+	v.forward(v.partialCheck([['role'], ['outletId']], (u) => !needsOutlet(u.role) || u.outletId !== null, E.outletRequired), ['outletId']),
+	v.forward(v.partialCheck([['role'], ['communityId']], (u) => u.role !== 'community_worker' || u.communityId !== null, E.communityRequired), ['communityId'])
 );
+
+/** The admin types a temporary password; same rules as at creation. */
+export const passwordResetSchema = v.object({ id: idRef(), password: passwordField() }, E.required);
+
+/** Deactivate, reactivate, delete: only the record's id. */
+export const idOnlySchema = v.object({ id: idRef() }, E.required);
 
 export const serviceSchema = v.object(
 	{
@@ -104,10 +89,13 @@ export const serviceSchema = v.object(
 		nameZh: text(40),
 		nameEn: text(60),
 		durationMin: intField(5, 480),
-		active: boolField()
+		active: boolField(),
+		sort: v.optional(intField(0, 9999), 0)
 	},
 	E.required
 );
+/** The code is the primary key and old requests name it: it cannot change after creation. */
+export const serviceEditSchema = v.omit(serviceSchema, ['code']);
 
 export const calendarDaySchema = v.object(
 	{ date: dateField(), kind: choice(['holiday', 'workday']), name: text(40) },
@@ -117,6 +105,7 @@ export const calendarDaySchema = v.object(
 export type OutletInput = v.InferOutput<typeof outletSchema>;
 export type CommunityInput = v.InferOutput<typeof communitySchema>;
 export type UserCreateInput = v.InferOutput<typeof userCreateSchema>;
-export type UserUpdateInput = v.InferOutput<typeof userUpdateSchema>;
+export type UserEditInput = v.InferOutput<typeof userEditSchema>;
+export type ServiceEditInput = v.InferOutput<typeof serviceEditSchema>;
 export type ServiceInput = v.InferOutput<typeof serviceSchema>;
 export type CalendarDayInput = v.InferOutput<typeof calendarDaySchema>;

@@ -16,7 +16,8 @@ import {
 	residentSchema,
 	serviceSchema,
 	userCreateSchema,
-	userUpdateSchema
+	userEditSchema,
+	passwordResetSchema
 } from './schemas';
 
 /** Parse and return either the output or the field → code map. */
@@ -223,15 +224,16 @@ describe('login and admin schemas', () => {
 		expect(errors(userCreateSchema, { ...u, role: 'root' })).toEqual({ role: 'err_choice' });
 	});
 
-	it('user update: blank password means unchanged', () => {
-		const u = { username: 'wang_li', displayName: '王丽', role: 'community_worker', communityId: 'c1', active: 'on', password: '' };
-		expect(run(userUpdateSchema, u)).toEqual({ ok: true, out: { ...u, outletId: null, active: true, password: null } });
-		expect(errors(userUpdateSchema, { ...u, password: 'short' })).toEqual({ password: 'err_password_short' });
+	it('user edit: scope follows the role; password reset needs 10 characters', () => {
+		const u = { id: 'u1', displayName: '王丽', role: 'community_worker', communityId: 'c1', outletId: '' };
+		expect(run(userEditSchema, u)).toEqual({ ok: true, out: { ...u, outletId: null } });
+		expect(errors(userEditSchema, { ...u, role: 'field_staff' })).toEqual({ outletId: 'err_outlet_required' });
+		expect(errors(passwordResetSchema, { id: 'u1', password: 'short' })).toEqual({ password: 'err_password_short' });
 	});
 
 	it('service and calendar day', () => {
 		const s = { code: 'pin_reset', nameZh: '银行卡密码重置', nameEn: 'PIN reset', durationMin: '20', active: true };
-		expect(run(serviceSchema, s)).toEqual({ ok: true, out: { ...s, durationMin: 20 } });
+		expect(run(serviceSchema, s)).toEqual({ ok: true, out: { ...s, durationMin: 20, sort: 0 } });
 		expect(errors(serviceSchema, { ...s, code: 'Pin-Reset', durationMin: 481 })).toEqual({ code: 'err_service_code', durationMin: 'err_range' });
 		expect(errors(serviceSchema, { ...s, durationMin: undefined })).toEqual({ durationMin: 'err_required' });
 		expect(run(calendarDaySchema, { date: '2026-10-01', kind: 'holiday', name: '国庆节' }).ok).toBe(true);

@@ -22,7 +22,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
 	const limit = options.timeLimitMs ?? 1000;
 	const result = search(model, {
 		// Keep a little of the budget for the final polish and building the output.
-		timeLimitMs: limit - Math.min(50, 0.03 * limit),
+		timeLimitMs: limit - Math.min(100, 0.05 * limit),
 		maxIterations: options.maxIterations,
 		seed,
 		now: options.now ?? Date.now

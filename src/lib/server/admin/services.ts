@@ -3,7 +3,7 @@ import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
 import { getService, listServices, upsertService } from '$lib/server/repos/services';
 import { AdminError, isUniqueViolation, notFound } from './errors';
-import type { ServiceCreateInput, ServiceEditInput } from './schemas';
+import type { ServiceInput as ServiceCreateInput, ServiceEditInput } from '$lib/domain/schemas';
 
 export async function createServiceAsAdmin(db: Db, actor: SessionUser, input: ServiceCreateInput): Promise<void> {
 	try {

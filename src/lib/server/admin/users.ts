@@ -9,7 +9,7 @@ import { getCommunity } from '$lib/server/repos/communities';
 import { getOutlet } from '$lib/server/repos/outlets';
 import { createUser, getUser, getUserByUsername, reactivateUser, setPasswordHash, updateUser, deactivateUser, type User } from '$lib/server/repos/users';
 import { AdminError, isUniqueViolation, notFound } from './errors';
-import type { UserEditInput } from './schemas';
+import type { UserEditInput } from '$lib/domain/schemas';
 
 /** The scope columns a role needs: an outlet for heads and field staff, a community for workers. */
 interface Scope {

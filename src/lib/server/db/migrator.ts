@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_initial';
+import * as m002 from './migrations/002_sync';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
  * so a folder scan would find nothing. Add each new migration here, named in sort order.
  */
 const MIGRATIONS: Record<string, Migration> = {
-	'001_initial': m001
+	'001_initial': m001,
+	'002_sync': m002
 };
 
 const provider: MigrationProvider = {

@@ -163,6 +163,60 @@ export interface CountersTable {
 	value: number;
 }
 
+/** A tablet registered by a field staff member (migration 002_sync). */
+export interface DevicesTable {
+	id: string;
+	user_id: string;
+	label: string;
+	created_at: string;
+	last_seen_at: string | null;
+	revoked_at: string | null;
+}
+
+/** Every pushed mutation id, decided once: the idempotency record of the sync protocol. */
+export interface SyncMutationsTable {
+	id: string;
+	user_id: string;
+	device_id: string;
+	type: string;
+	entity_id: string;
+	base_version: number;
+	received_at: string;
+	/** `applied` | `rejected` | `discarded`. */
+	result: string;
+	reason: string | null;
+	/** JSON text: the answer given. */
+	response: Generated<string>;
+}
+
+/** What the team recorded at a visit before its outcome (steps, checklist, consent). */
+export interface VisitProgressTable {
+	visit_id: string;
+	version: Generated<number>;
+	travel_started_at: string | null;
+	arrived_at: string | null;
+	arrival_lat: number | null;
+	arrival_lng: number | null;
+	arrival_accuracy_m: number | null;
+	arrival_distance_m: number | null;
+	/** JSON text: `{ [serviceCode]: { ticked, at, by } }`. */
+	checklist: Generated<string>;
+	/** JSON text: `{ [serviceCode]: { outcome, note, at, by } }`. */
+	service_outcomes: Generated<string>;
+	consent_by: string | null;
+	consent_name: string | null;
+	consent_relation: string | null;
+	consent_version: string | null;
+	consent_hash: string | null;
+	consent_signature: string | null;
+	consent_signed_at: string | null;
+	/** JSON text: user ids. */
+	confirmed_by: Generated<string>;
+	completed_by: string | null;
+	updated_at: string;
+	updated_by: string | null;
+}
+
 export interface Database {
 	branches: BranchesTable;
 	outlets: OutletsTable;
@@ -176,6 +230,9 @@ export interface Database {
 	audit_log: AuditLogTable;
 	calendar_days: CalendarDaysTable;
 	counters: CountersTable;
+	devices: DevicesTable;
+	sync_mutations: SyncMutationsTable;
+	visit_progress: VisitProgressTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;
@@ -193,3 +250,6 @@ export type NewRequestRow = Insertable<RequestsTable>;
 export type NewVisitRow = Insertable<VisitsTable>;
 export type RequestUpdate = Updateable<RequestsTable>;
 export type VisitUpdate = Updateable<VisitsTable>;
+export type DeviceRow = Selectable<DevicesTable>;
+export type SyncMutationRow = Selectable<SyncMutationsTable>;
+export type VisitProgressRow = Selectable<VisitProgressTable>;

@@ -1,6 +1,6 @@
 import { userCreateSchema } from '$lib/domain/schemas';
 import { adminAction } from '$lib/server/admin/action';
-import { idOnlySchema, passwordResetSchema, userEditSchema } from '$lib/server/admin/schemas';
+import { idOnlySchema, passwordResetSchema, userEditSchema } from '$lib/domain/schemas';
 import { createAccount, editAccount, resetPassword, setAccountActive } from '$lib/server/admin/users';
 import { parseUserFilters, usersPageData } from '$lib/server/admin/users-view';
 import { requireRole } from '$lib/server/auth/guard';

@@ -1,5 +1,5 @@
 import { adminAction } from '$lib/server/admin/action';
-import { serviceCreateSchema, serviceEditSchema } from '$lib/server/admin/schemas';
+import { serviceSchema, serviceEditSchema } from '$lib/domain/schemas';
 import { createServiceAsAdmin, editService, servicesPageData } from '$lib/server/admin/services';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
@@ -13,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	create: async (event) => {
 		const actor = requireRole(event, 'admin');
-		return adminAction(event, actor, 'create', serviceCreateSchema, async ({ db, input }) => {
+		return adminAction(event, actor, 'create', serviceSchema, async ({ db, input }) => {
 			await createServiceAsAdmin(db, actor, input);
 			return 'admin_notice_service_created';
 		});

@@ -1,0 +1,155 @@
+/*
+ * The field tablet's store (IndexedDB through Dexie). One database PER SIGNED-IN USER, named
+ * with the user id, so on a shared tablet user B never opens user A's visits or unsynced work.
+ *
+ * Tables hold the server's field view (visits, residents, catalogue), the team's drafts, the
+ * outbox of mutations and the sync state. Bump the version with a new `stores()` (and an
+ * `upgrade()` when rows must change) for every schema change; never edit a released version.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { ResidentView } from '$lib/domain/privacy';
+import type { VisitOutcome } from '$lib/domain/status';
+import type { ConsentRecord, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
+
+/** A visit as the server last sent it, the resident kept in `residents`. */
+export interface LocalVisit extends Omit<SyncVisit, 'resident'> {
+	residentId: string | null;
+	/** Set when a pull withdrew the visit while unsynced work for it remained. */
+	withdrawnAt: string | null;
+	receivedAt: string;
+}
+
+export type LocalResident = ResidentView;
+export type LocalService = SyncService;
+
+export const VISIT_STEPS = ['not_started', 'travelling', 'arrived', 'in_progress', 'completed'] as const;
+export type VisitStep = (typeof VISIT_STEPS)[number];
+
+/** What the team has done at a visit on this tablet (written by the UI through visit-actions). */
+export interface VisitDraft {
+	visitId: string;
+	step: VisitStep;
+	travelStartedAt: string | null;
+	arrival: { at: string; lat: number; lng: number; accuracyM: number; distanceM: number | null } | null;
+	/** Service code → ticked checklist item indices. */
+	checklist: Record<string, number[]>;
+	serviceOutcomes: Record<string, { outcome: ServiceOutcome; note: string | null }>;
+	outcome: VisitOutcome | null;
+	note: string;
+	consent: ConsentRecord | null;
+	confirmedBy: string[];
+	completedAt: string | null;
+	updatedAt: string;
+}
+
+export type OutboxStatus = 'pending' | 'rejected';
+
+export interface Rejection {
+	reason: string;
+	at: string;
+	/** The server's visit when it refused (null: not the user's any more, or unknown). */
+	server: SyncVisit | null;
+}
+
+/** A mutation waiting for the server, or refused by it and waiting for the user. */
+export interface OutboxEntry<T extends MutationType = MutationType> {
+	/** Local order: push order. */
+	seq?: number;
+	id: string;
+	type: T;
+	entityId: string;
+	baseVersion: number;
+	payload: PayloadByType[T];
+	createdAt: string;
+	/** Registered device id; '' when created before registration (stamped at push). */
+	deviceId: string;
+	status: OutboxStatus;
+	attempts: number;
+	lastAttemptAt: string | null;
+	rejection: Rejection | null;
+	/** Ids this entry had before it was rebased and retried (audit trail on the device). */
+	supersedes: string[];
+}
+
+export interface SyncStateRow {
+	key: 'sync';
+	deviceId: string | null;
+	cursor: string | null;
+	lastSuccessAt: string | null;
+	lastError: string | null;
+	lastAttemptAt: string | null;
+}
+
+export class DoorstepDb extends Dexie {
+	declare visits: Table<LocalVisit, string>;
+	declare residents: Table<LocalResident, string>;
+	declare services: Table<LocalService, string>;
+	declare drafts: Table<VisitDraft, string>;
+	declare outbox: Table<OutboxEntry, number>;
+	declare syncState: Table<SyncStateRow, string>;
+
+	readonly userId: string;
+
+	constructor(userId: string, options?: ConstructorParameters<typeof Dexie>[1]) {
+		super(userDbName(userId), options);
+		this.userId = userId;
+		this.version(1).stores({
+			visits: 'id, date, requestId',
+			residents: 'id',
+			services: 'code',
+			drafts: 'visitId',
+			outbox: '++seq, &id, entityId, status',
+			syncState: 'key'
+		});
+	}
+}
+
+/** The database name of a user: the id is what separates users on a shared tablet. */
+export function userDbName(userId: string): string {
+	if (!userId) throw new Error('user id required');
+	return `doorstep-field-${userId}`;
+}
+
+let current: DoorstepDb | null = null;
+
+/** Opens the signed-in user's database (closing another user's first). */
+export async function openUserDb(userId: string): Promise<DoorstepDb> {
+	if (current?.userId === userId && current.isOpen()) return current;
+	closeUserDb();
+	const db = new DoorstepDb(userId);
+	await db.open();
+	current = db;
+	return db;
+}
+
+/** Closes the open database, e.g. at sign-out (the data stays for the user's next sign-in). */
+export function closeUserDb(): void {
+	current?.close();
+	current = null;
+}
+
+/** Removes a user's database from this tablet (the UI must check the outbox is empty first). */
+export async function deleteUserDb(userId: string): Promise<void> {
+	if (current?.userId === userId) closeUserDb();
+	await Dexie.delete(userDbName(userId));
+}
+
+export async function readSyncState(db: DoorstepDb): Promise<SyncStateRow> {
+	return (
+		(await db.syncState.get('sync')) ?? { key: 'sync', deviceId: null, cursor: null, lastSuccessAt: null, lastError: null, lastAttemptAt: null }
+	);
+}
+
+export async function writeSyncState(db: DoorstepDb, patch: Partial<Omit<SyncStateRow, 'key'>>): Promise<void> {
+	await db.transaction('rw', db.syncState, async () => {
+		await db.syncState.put({ ...(await readSyncState(db)), ...patch });
+	});
+}
+
+/** A visit with its resident, as the visit page shows it. */
+export async function getVisitWithResident(db: DoorstepDb, visitId: string): Promise<(LocalVisit & { resident: LocalResident | null }) | null> {
+	const visit = await db.visits.get(visitId);
+	if (!visit) return null;
+	const resident = visit.residentId ? ((await db.residents.get(visit.residentId)) ?? null) : null;
+	return { ...visit, resident };
+}

@@ -1,0 +1,233 @@
+/*
+ * The sync wire protocol, shared by the device (src/lib/client/sync) and the server
+ * (src/lib/server/sync). Pure: types, constants and valibot schemas, no I/O.
+ * docs/sync-protocol.md explains the rules; keep the two together.
+ *
+ * (It lives under lib/client because the sync work owns that folder; the server imports it as it
+ * would import lib/domain. Moving it to lib/domain later changes only import paths.)
+ */
+import type { ChecklistItem } from '$lib/domain/services';
+import type { ResidentView } from '$lib/domain/privacy';
+import type { RequestStatus, VisitOutcome } from '$lib/domain/status';
+import type { ConsentBy } from '$lib/domain/consent';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Header carrying the id the server issued to this tablet (POST /api/devices). */
+export const DEVICE_HEADER = 'x-doorstep-device';
+
+export const SYNC_LIMITS = {
+	/** A push with more mutations is refused whole (413), nothing applied. */
+	maxBatchMutations: 200,
+	/** A push body larger than this is refused whole (413), nothing applied. */
+	maxBodyBytes: 5 * 1024 * 1024,
+	/** A PNG data URL of a signature; a 600×300 two-colour PNG is ~20–60 kB. */
+	maxSignatureChars: 400_000,
+	maxNoteChars: 2000
+} as const;
+
+/** What the device batches per push, well below the server's limits. */
+export const CLIENT_BATCH = { maxMutations: 50, maxBytes: 1_500_000 } as const;
+
+export const MUTATION_TYPES = [
+	'visit.start_travel',
+	'visit.arrive',
+	'visit.checklist',
+	'visit.service_outcome',
+	'visit.complete',
+	'sync.discard'
+] as const;
+export type MutationType = (typeof MUTATION_TYPES)[number];
+
+export function isMutationType(x: unknown): x is MutationType {
+	return typeof x === 'string' && (MUTATION_TYPES as readonly string[]).includes(x);
+}
+
+export const SERVICE_OUTCOMES = ['done', 'not_done'] as const;
+export type ServiceOutcome = (typeof SERVICE_OUTCOMES)[number];
+
+export interface StartTravelPayload {
+	at: string;
+}
+export interface ArrivePayload {
+	at: string;
+	lat: number;
+	lng: number;
+	/** GPS accuracy radius in metres. */
+	accuracyM: number;
+	/** Distance to the resident's pin in metres; null when the resident has no pin. */
+	distanceM: number | null;
+}
+export interface ChecklistPayload {
+	serviceCode: string;
+	/** Indices of the ticked items of the service's checklist (the whole set, not a delta). */
+	ticked: number[];
+	at: string;
+}
+export interface ServiceOutcomePayload {
+	serviceCode: string;
+	outcome: ServiceOutcome;
+	note: string | null;
+	at: string;
+}
+export interface ConsentRecord {
+	consentBy: ConsentBy;
+	name: string;
+	relation: string | null;
+	consentVersion: string;
+	/** consentHash(consentVersion): proves which words were shown on the tablet. */
+	consentHash: string;
+	/** `data:image/png;base64,…`, at most SYNC_LIMITS.maxSignatureChars. */
+	signature: string;
+	signedAt: string;
+}
+export interface CompletePayload {
+	outcome: VisitOutcome;
+	note: string | null;
+	visitedAt: string;
+	/** Required when the outcome is completed or follow_up (services were provided). */
+	consent: ConsentRecord | null;
+	/** User ids of the two team members who confirmed the outcome: lead and second. */
+	confirmedBy: string[];
+}
+export interface DiscardedMutation {
+	id: string;
+	type: string;
+	baseVersion: number;
+	createdAt: string;
+	/** Rejection reason when the server had refused it, else null (never pushed). */
+	reason: string | null;
+}
+/** The user gave up local work; the server only records it (audit) so both facts are kept. */
+export interface DiscardPayload {
+	discarded: DiscardedMutation[];
+	/** What the device had (outcome, note…): no signature, it stays out of the audit log. */
+	summary: Record<string, unknown>;
+}
+
+export interface PayloadByType {
+	'visit.start_travel': StartTravelPayload;
+	'visit.arrive': ArrivePayload;
+	'visit.checklist': ChecklistPayload;
+	'visit.service_outcome': ServiceOutcomePayload;
+	'visit.complete': CompletePayload;
+	'sync.discard': DiscardPayload;
+}
+
+export interface Mutation<T extends MutationType = MutationType> {
+	/** Client-generated UUID: the idempotency key. */
+	id: string;
+	type: T;
+	/** The visit id. */
+	entityId: string;
+	/** `version` of the visit as the device last saw it. */
+	baseVersion: number;
+	payload: PayloadByType[T];
+	createdAt: string;
+	deviceId: string;
+}
+
+/** Reason codes of a rejection (translated by the UI as `sync_reason_<code>` or the err_ table). */
+export type RejectReason =
+	| 'unknown_type'
+	| 'invalid_payload'
+	| 'err_forbidden'
+	| 'err_not_found'
+	| 'err_version_conflict'
+	| 'err_discarded'
+	| 'err_consent_required'
+	| 'err_consent_version'
+	| 'err_consent_hash'
+	| 'err_consent_relation'
+	| 'err_team_not_confirmed'
+	| 'err_unknown_service'
+	| `err_transition_${string}`
+	| (string & {});
+
+export type MutationResult =
+	| { id: string; status: 'applied' | 'already_applied'; visit: SyncVisit | null }
+	| { id: string; status: 'rejected'; reason: RejectReason; visit: SyncVisit | null };
+
+export interface PushRequest {
+	mutations: Mutation[];
+}
+/**
+ * One result per processed mutation, in order. A mutation without a result was not processed
+ * (the server stopped early, or an earlier mutation of the same visit was rejected in this
+ * batch): it stays in the outbox.
+ */
+export interface PushResponse {
+	results: MutationResult[];
+}
+
+export interface ServerProgress {
+	version: number;
+	travelStartedAt: string | null;
+	arrivedAt: string | null;
+	arrival: { lat: number; lng: number; accuracyM: number; distanceM: number | null } | null;
+	checklist: Record<string, { ticked: number[]; at: string; by: string }>;
+	serviceOutcomes: Record<string, { outcome: ServiceOutcome; note: string | null; at: string; by: string }>;
+	consentSigned: boolean;
+	completedBy: string | null;
+}
+
+/** A visit as the assigned team's tablet holds it (the field view, see views/field.ts). */
+export interface SyncVisit {
+	id: string;
+	requestId: string;
+	ref: string;
+	requestStatus: RequestStatus;
+	requestVersion: number;
+	status: 'scheduled' | 'visited' | 'cancelled';
+	outcome: VisitOutcome | null;
+	outcomeNote: string | null;
+	visitedAt: string | null;
+	date: string;
+	start: string;
+	end: string;
+	notes: string;
+	urgency: string;
+	communityName: string;
+	lead: { id: string; name: string };
+	second: { id: string; name: string };
+	services: string[];
+	resident: ResidentView | null;
+	/** The visit row's version: the `baseVersion` of mutations made on this visit. */
+	version: number;
+	progress: ServerProgress | null;
+}
+
+export interface SyncService {
+	code: string;
+	nameZh: string;
+	nameEn: string;
+	durationMin: number;
+	checklist: ChecklistItem[];
+}
+
+export interface PullRequest {
+	cursor: string | null;
+}
+export interface PullResponse {
+	cursor: string;
+	/** New or changed visits of the user (today − 7 … today + 14, open or visited today). */
+	visits: SyncVisit[];
+	/** Visits the device had that are no longer its user's (cancelled, reassigned, out of range). */
+	withdrawn: string[];
+	/** The service catalogue when it changed since the cursor, else null. */
+	services: SyncService[] | null;
+	/** The cursor was unknown: `visits` is everything, drop any other local visit. */
+	reset: boolean;
+	serverTime: string;
+}
+
+export interface DeviceInfo {
+	id: string;
+	label: string;
+	createdAt: string;
+	lastSeenAt: string | null;
+	revokedAt: string | null;
+}
+
+/** Error bodies of the sync endpoints: `{ message: code }` like every SvelteKit error. */
+export type SyncErrorCode = 'sync_err_malformed' | 'sync_err_too_large' | 'sync_err_device' | 'err_unauthenticated' | 'err_forbidden';

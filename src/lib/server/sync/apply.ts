@@ -1,0 +1,149 @@
+/*
+ * Applies ONE pushed mutation exactly once. Either everything it does commits together with its
+ * `sync_mutations` row and its audit entry, or (refused) nothing of it is kept except the
+ * refusal, recorded in a second transaction with its own audit entry: the server keeps both the
+ * device's attempt and its own state.
+ */
+import { recordAudit } from '$lib/server/audit';
+import type { SessionUser } from '$lib/server/auth/types';
+import type { Db } from '$lib/server/repos/common';
+import { inTransaction } from '$lib/server/workflow/context';
+import { isMutationType, type Mutation, type MutationResult, type RejectReason } from '$lib/client/sync/protocol';
+import { parsePayload } from '$lib/client/sync/protocol-schemas';
+import { getSyncVisit } from './field-visits';
+import { HANDLERS, loadTarget, type Target } from './handlers';
+import { findDecided, findRecorded, insertRecord, type RecordedMutation } from './mutation-log';
+import { rejectionReason, SyncRejection } from './rejection';
+
+export interface SyncContext {
+	user: SessionUser;
+	/** The device that pushed (header), which may differ from the one that created a mutation. */
+	deviceId: string;
+	now: Date;
+}
+
+/** A mutation whose envelope passed the schema; type and payload are checked here. */
+export type IncomingMutation = Omit<Mutation, 'type' | 'payload'> & { type: string; payload: unknown };
+
+/** What goes into the audit log about the device's change: no signature image. */
+function summarise(m: IncomingMutation): Record<string, unknown> {
+	const payload = m.payload && typeof m.payload === 'object' ? { ...(m.payload as Record<string, unknown>) } : {};
+	if (payload.consent && typeof payload.consent === 'object') {
+		const { signature: _signature, ...consent } = payload.consent as Record<string, unknown>;
+		payload.consent = { ...consent, signed: true };
+	}
+	if (payload.summary && typeof payload.summary === 'object') {
+		const { signature: _s, ...summary } = payload.summary as Record<string, unknown>;
+		payload.summary = summary;
+	}
+	return payload;
+}
+
+async function audit(db: Db, ctx: SyncContext, m: IncomingMutation, target: Target, action: string, extra: Record<string, unknown>) {
+	await recordAudit(db, {
+		actorId: ctx.user.id,
+		action,
+		entity: 'visit',
+		entityId: m.entityId,
+		outletId: target.visit?.outletId ?? null,
+		at: ctx.now,
+		details: {
+			mutationId: m.id,
+			type: m.type,
+			deviceId: ctx.deviceId,
+			originDeviceId: m.deviceId,
+			createdAt: m.createdAt,
+			baseVersion: m.baseVersion,
+			serverVersion: target.visit?.version ?? null,
+			payload: summarise(m),
+			...extra
+		}
+	});
+}
+
+async function replay(db: Db, ctx: SyncContext, recorded: RecordedMutation): Promise<MutationResult> {
+	// Another user's id (a forged or colliding id): say nothing about it.
+	if (recorded.userId !== ctx.user.id) return { id: recorded.id, status: 'rejected', reason: 'err_forbidden', visit: null };
+	const visit = await visitFor(db, ctx, recorded.id);
+	if (recorded.result === 'applied') return { id: recorded.id, status: 'already_applied', visit };
+	const reason: RejectReason = recorded.result === 'discarded' ? 'err_discarded' : (recorded.reason ?? 'invalid_payload');
+	return { id: recorded.id, status: 'rejected', reason, visit };
+}
+
+async function visitFor(db: Db, ctx: SyncContext, mutationId: string) {
+	const row = await db.selectFrom('sync_mutations').select('entity_id').where('id', '=', mutationId).executeTakeFirst();
+	return row ? getSyncVisit(db, ctx.user, row.entity_id) : null;
+}
+
+/** Records the discarded ids that the server never decided, so a stale copy cannot apply later. */
+async function recordDiscards(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<Record<string, unknown>> {
+	const payload = parsePayload('sync.discard', m.payload)!;
+	const ids = payload.discarded.map((d) => d.id);
+	const decided = await findDecided(db, ids);
+	const alreadyApplied = ids.filter((id) => decided.get(id)?.result === 'applied');
+	for (const d of payload.discarded) {
+		if (decided.has(d.id)) continue;
+		const record = { id: d.id, userId: ctx.user.id, deviceId: ctx.deviceId, type: d.type, entityId: m.entityId, baseVersion: d.baseVersion, result: 'discarded' as const, reason: d.reason };
+		await insertRecord(db, record, ctx.now);
+	}
+	return { discarded: payload.discarded, alreadyApplied };
+}
+
+/** Validates the type and payload; a refusal reason, or null when the handler may run. */
+function envelopeProblem(m: IncomingMutation): RejectReason | null {
+	if (!isMutationType(m.type)) return 'unknown_type';
+	return parsePayload(m.type, m.payload) === null ? 'invalid_payload' : null;
+}
+
+async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, reason: RejectReason): Promise<MutationResult> {
+	const target = await inTransaction(db, async (tx) => {
+		const target = await loadTarget(tx, m.entityId);
+		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason }, ctx.now);
+		await audit(tx, ctx, m, target, 'sync_reject', { reason });
+		return target;
+	});
+	const visit = target.visit ? await getSyncVisit(db, ctx.user, target.visit.id) : null;
+	return { id: m.id, status: 'rejected', reason, visit };
+}
+
+async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
+	const problem = envelopeProblem(m);
+	if (problem) throw new SyncRejection(problem);
+	const type = m.type as Mutation['type'];
+	await inTransaction(db, async (tx) => {
+		// The row first: it takes the idempotency key before any work is done.
+		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null }, ctx.now);
+		const target = await loadTarget(tx, m.entityId);
+		const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
+		await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now }, typed, target);
+		const extra = type === 'sync.discard' ? await recordDiscards(tx, ctx, m) : {};
+		await audit(tx, ctx, m, target, type === 'sync.discard' ? 'sync_discard' : 'sync_apply', extra);
+	});
+	return { id: m.id, status: 'applied', visit: await getSyncVisit(db, ctx.user, m.entityId) };
+}
+
+/**
+ * Applies `m` once: a replayed id answers from the record. Definitive refusals are recorded and
+ * answered as `rejected`; anything else (database down, a lost race) is thrown so the caller
+ * stops the batch and the device retries.
+ */
+export async function applyMutation(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
+	const recorded = await findRecorded(db, m.id);
+	if (recorded) return replay(db, ctx, recorded);
+	try {
+		return await applyOnce(db, ctx, m);
+	} catch (err) {
+		const reason = rejectionReason(err);
+		// A concurrent push of the same id won the insert: answer as a replay.
+		const raced = await findRecorded(db, m.id);
+		if (raced) return replay(db, ctx, raced);
+		if (reason === null) throw err;
+		try {
+			return await recordRejection(db, ctx, m, reason);
+		} catch (recordErr) {
+			const racedAgain = await findRecorded(db, m.id);
+			if (racedAgain) return replay(db, ctx, racedAgain);
+			throw recordErr;
+		}
+	}
+}

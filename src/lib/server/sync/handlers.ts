@@ -1,0 +1,129 @@
+/*
+ * What each mutation type does, inside the transaction opened by ./apply.ts. Checks run in the
+ * order that gives the user the most useful reason: scope (is it your visit?), state machine
+ * (is the visit still open?), version (has it changed since you saw it?), then the payload.
+ */
+import { consentHash, isConsentVersion } from '$lib/domain/consent';
+import { DEFAULT_SERVICES } from '$lib/domain/services';
+import { transition } from '$lib/domain/status';
+import type { SessionUser } from '$lib/server/auth/types';
+import { getRequest, type VisitRequest } from '$lib/server/repos/requests';
+import { getVisit, type Visit } from '$lib/server/repos/visits';
+import { recordOutcome } from '$lib/server/workflow';
+import type { Tx } from '$lib/server/workflow/context';
+import type { CompletePayload, Mutation, MutationType, PayloadByType } from '$lib/client/sync/protocol';
+import { isAssigned } from './field-visits';
+import {
+	mergeArrive,
+	mergeChecklist,
+	mergeCompletion,
+	mergeServiceOutcome,
+	mergeStartTravel,
+	type ProgressState
+} from './progress-merge';
+import { loadProgress, saveProgress } from './progress-repo';
+import { reject, RetryLater } from './rejection';
+
+export interface HandlerContext {
+	tx: Tx;
+	user: SessionUser;
+	now: Date;
+}
+
+/** The visit and its request, loaded for a mutation; both null when the id is unknown. */
+export interface Target {
+	visit: Visit | null;
+	request: VisitRequest | null;
+}
+
+export async function loadTarget(tx: Tx, visitId: string): Promise<Target> {
+	const visit = await getVisit(tx, visitId);
+	return { visit, request: visit ? await getRequest(tx, visit.requestId) : null };
+}
+
+function requireAssigned(user: SessionUser, target: Target): { visit: Visit; request: VisitRequest } {
+	const { visit, request } = target;
+	if (!visit || !request) return reject('err_not_found');
+	if (user.role !== 'field_staff' || !isAssigned(user, visit)) return reject('err_forbidden');
+	return { visit, request };
+}
+
+/** Progress may be recorded while the visit is the request's open (scheduled, approved) visit. */
+function requireOpen(visit: Visit, request: VisitRequest): void {
+	const check = transition(request.status, 'record_outcome', 'completed');
+	if (!check.ok) reject(`err_transition_${check.reason}`);
+	// Approved but this visit is done: the request was reopened with a newer visit.
+	if (visit.status !== 'scheduled') reject('err_transition_visit_recorded');
+}
+
+function requireService(request: VisitRequest, code: string, tickedIndices: number[] = []): void {
+	if (!request.services.includes(code)) reject('err_unknown_service');
+	const checklist = DEFAULT_SERVICES.find((s) => s.code === code)?.checklist;
+	if (checklist && tickedIndices.some((i) => i >= checklist.length)) reject('invalid_payload');
+}
+
+async function updateProgress(ctx: HandlerContext, visitId: string, merge: (state: ProgressState) => ProgressState): Promise<void> {
+	const stored = await loadProgress(ctx.tx, visitId);
+	const next = merge(stored.state);
+	if (next === stored.state) return; // an older or repeated fact: nothing to write
+	const version = await saveProgress(ctx.tx, visitId, stored.version, next, ctx.user.id, ctx.now);
+	if (version === null) throw new RetryLater(`progress of visit ${visitId}`);
+}
+
+/** Consent is needed when services were provided; it must name the exact words shown. */
+async function checkCompletion(p: CompletePayload, visit: Visit): Promise<void> {
+	const servicesProvided = p.outcome === 'completed' || p.outcome === 'follow_up';
+	if (servicesProvided && !p.consent) reject('err_consent_required');
+	if (p.consent) {
+		if (!isConsentVersion(p.consent.consentVersion)) reject('err_consent_version');
+		if (p.consent.consentHash !== (await consentHash(p.consent.consentVersion))) reject('err_consent_hash');
+		if (p.consent.consentBy !== 'resident' && !p.consent.relation?.trim()) reject('err_consent_relation');
+	}
+	// Dual control: both members of THIS team confirmed the outcome on the tablet.
+	const confirmed = new Set(p.confirmedBy);
+	if (confirmed.size !== 2 || !confirmed.has(visit.leadStaffId) || !confirmed.has(visit.secondStaffId)) {
+		reject('err_team_not_confirmed');
+	}
+}
+
+type Handler<T extends MutationType> = (ctx: HandlerContext, m: Mutation<T>, target: Target) => Promise<void>;
+
+const progressHandler =
+	<T extends 'visit.start_travel' | 'visit.arrive' | 'visit.checklist' | 'visit.service_outcome'>(
+		merge: (state: ProgressState, p: PayloadByType[T], by: string, request: VisitRequest) => ProgressState
+	): Handler<T> =>
+	async (ctx, m, target) => {
+		const { visit, request } = requireAssigned(ctx.user, target);
+		requireOpen(visit, request);
+		// Progress fields are facts merged by fixed rules (./progress-merge.ts), independent of
+		// the schedule: a visit moved or retimed since the device saw it takes them as they are.
+		await updateProgress(ctx, visit.id, (state) => merge(state, m.payload, ctx.user.id, request));
+	};
+
+export const HANDLERS: { [T in MutationType]: Handler<T> } = {
+	'visit.start_travel': progressHandler((state, p) => mergeStartTravel(state, p)),
+	'visit.arrive': progressHandler((state, p) => mergeArrive(state, p)),
+	'visit.checklist': progressHandler((state, p, by, request) => {
+		requireService(request, p.serviceCode, p.ticked);
+		return mergeChecklist(state, p, by);
+	}),
+	'visit.service_outcome': progressHandler((state, p, by, request) => {
+		requireService(request, p.serviceCode);
+		return mergeServiceOutcome(state, p, by);
+	}),
+	'visit.complete': async (ctx, m, target) => {
+		const { visit, request } = requireAssigned(ctx.user, target);
+		const check = transition(request.status, 'record_outcome', m.payload.outcome);
+		if (!check.ok) reject(`err_transition_${check.reason}`);
+		if (visit.status !== 'scheduled') reject('err_transition_visit_recorded');
+		// The final state change is strict: the team must have seen the visit as it is now
+		// (same slot, same team). A stale device rebases and retries (the user confirms).
+		if (m.baseVersion !== visit.version) reject('err_version_conflict');
+		await checkCompletion(m.payload, visit);
+		const actor = { id: ctx.user.id, role: ctx.user.role, outletId: ctx.user.outletId, communityId: ctx.user.communityId };
+		await recordOutcome(ctx.tx, actor, request.id, { outcome: m.payload.outcome, note: m.payload.note, visitedAt: m.payload.visitedAt, version: request.version }, ctx.now);
+		await updateProgress(ctx, visit.id, (state) => mergeCompletion(state, m.payload, ctx.user.id));
+	},
+	// Recorded by ./apply.ts (audit and the discarded ids); nothing changes in the visit.
+	'sync.discard': async () => {}
+};

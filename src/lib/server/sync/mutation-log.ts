@@ -1,0 +1,57 @@
+/*
+ * `sync_mutations`: every mutation id the server has decided, with the decision. The primary key
+ * is the client's mutation id, so the row is both the idempotency record and the lock: a
+ * concurrent replay of the same id waits on (PostgreSQL) or fails on (SQLite) the insert.
+ */
+import type { Db } from '$lib/server/repos/common';
+import type { RejectReason } from '$lib/client/sync/protocol';
+
+export type Decision = 'applied' | 'rejected' | 'discarded';
+
+export interface RecordedMutation {
+	id: string;
+	userId: string;
+	result: Decision;
+	reason: RejectReason | null;
+}
+
+export interface MutationRecord {
+	id: string;
+	userId: string;
+	deviceId: string;
+	type: string;
+	entityId: string;
+	baseVersion: number;
+	result: Decision;
+	reason: RejectReason | null;
+}
+
+export async function findRecorded(db: Db, id: string): Promise<RecordedMutation | null> {
+	const row = await db.selectFrom('sync_mutations').select(['id', 'user_id', 'result', 'reason']).where('id', '=', id).executeTakeFirst();
+	return row ? { id: row.id, userId: row.user_id, result: row.result as Decision, reason: row.reason } : null;
+}
+
+export async function insertRecord(db: Db, record: MutationRecord, now: Date): Promise<void> {
+	await db
+		.insertInto('sync_mutations')
+		.values({
+			id: record.id,
+			user_id: record.userId,
+			device_id: record.deviceId,
+			type: record.type,
+			entity_id: record.entityId,
+			base_version: record.baseVersion,
+			received_at: now.toISOString(),
+			result: record.result,
+			reason: record.reason,
+			response: JSON.stringify({ status: record.result, reason: record.reason })
+		})
+		.execute();
+}
+
+/** Which of `ids` are already decided (for discards: never overwrite a decision). */
+export async function findDecided(db: Db, ids: string[]): Promise<Map<string, RecordedMutation>> {
+	if (ids.length === 0) return new Map();
+	const rows = await db.selectFrom('sync_mutations').select(['id', 'user_id', 'result', 'reason']).where('id', 'in', ids).execute();
+	return new Map(rows.map((r) => [r.id, { id: r.id, userId: r.user_id, result: r.result as Decision, reason: r.reason }]));
+}

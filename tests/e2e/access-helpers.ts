@@ -212,18 +212,19 @@ export class Client {
 		readonly baseURL: string
 	) {}
 
-	check(res: Res, label: string, opts: CheckOptions = {}) {
+	/** `sent`: values this request itself posted; the server may echo them back into the form. */
+	check(res: Res, label: string, opts: CheckOptions = {}, sent: string[] = []) {
 		let body = res.body;
-		for (const id of opts.allowIds ?? []) body = body.replaceAll(id, '');
+		for (const s of [...(opts.allowIds ?? []), ...sent].filter((x) => x.length >= 2)) body = body.replaceAll(s, '');
 		const id = body.match(FULL_ID_RE)?.[0];
 		expect(id, `${this.username} ${label}: a full 18-digit ID number in the response`).toBeUndefined();
 		const leaked = this.secrets.find((s) => body.includes(s));
 		expect(leaked, `${this.username} ${label}: personal data outside the user's scope in the response`).toBeUndefined();
 	}
 
-	private async wrap(r: APIResponse, label: string, opts?: CheckOptions): Promise<Res> {
+	private async wrap(r: APIResponse, label: string, opts?: CheckOptions, form: Form = {}): Promise<Res> {
 		const res = { status: r.status(), location: r.headers()['location'] ?? null, body: await r.text(), contentType: r.headers()['content-type'] ?? '' };
-		this.check(res, label, opts);
+		this.check(res, label, opts, Object.values(form).flat());
 		return res;
 	}
 
@@ -238,7 +239,7 @@ export class Client {
 			data: toBody(form),
 			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: this.baseURL, ...opts?.headers }
 		});
-		return this.wrap(r, `POST ${url}`, opts);
+		return this.wrap(r, `POST ${url}`, opts, form);
 	}
 
 	/** A form action as `use:enhance` posts it: the answer is `{ type, status, data }` JSON. */
@@ -254,7 +255,7 @@ export class Client {
 				...opts?.headers
 			}
 		});
-		return parseAction(await this.wrap(r, `POST ${url}`, opts));
+		return parseAction(await this.wrap(r, `POST ${url}`, opts, form));
 	}
 }
 

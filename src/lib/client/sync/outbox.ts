@@ -4,7 +4,8 @@
  * mutations of a visit with a rejection are held back, so nothing is applied on top of a
  * refused step without the user's say.
  */
-import { readSyncState, type DoorstepDb, type LocalVisit, type OutboxEntry } from '../db';
+import { readSyncState, type DoorstepDb, type OutboxEntry } from '../db';
+import { toLocalVisit } from './pull-apply';
 import { CLIENT_BATCH, type Mutation, type MutationResult, type MutationType, type PayloadByType } from './protocol';
 
 export const newMutationId = (): string => globalThis.crypto.randomUUID();
@@ -46,7 +47,8 @@ export async function outboxInOrder(db: DoorstepDb): Promise<OutboxEntry[]> {
 
 /** Visits with a rejected mutation: their later mutations wait for the user. */
 export function blockedEntities(entries: OutboxEntry[]): Set<string> {
-	return new Set(entries.filter((e) => e.status === 'rejected').map((e) => e.entityId));
+	// A refused discard blocks nothing: it only failed to record what the user gave up.
+	return new Set(entries.filter((e) => e.status === 'rejected' && e.type !== 'sync.discard').map((e) => e.entityId));
 }
 
 /** Pending mutations that may go out now, counted as the status bar's "waiting to sync". */
@@ -77,11 +79,6 @@ export async function nextBatch(db: DoorstepDb, deviceId: string, limits = CLIEN
 	return batch;
 }
 
-function visitFromServer(visit: NonNullable<MutationResult['visit']>, receivedAt: string): LocalVisit {
-	const { resident, ...rest } = visit;
-	return { ...rest, residentId: resident?.id ?? null, withdrawnAt: null, receivedAt };
-}
-
 /**
  * Records the server's answers: applied → removed (the visit refreshed from the answer);
  * rejected → kept, marked, with the server's version for the conflict view; no answer → still
@@ -110,7 +107,7 @@ export async function applyPushResults(db: DoorstepDb, batch: Mutation[], result
 				const local = result.visit ? await db.visits.get(result.visit.id) : undefined;
 				// Only refresh a visit the device holds, and never with an older version.
 				if (result.visit && local && local.withdrawnAt === null && result.visit.version >= local.version) {
-					await db.visits.put(visitFromServer(result.visit, at));
+					await db.visits.put(toLocalVisit(result.visit, at));
 					if (result.visit.resident) await db.residents.put(result.visit.resident);
 				}
 			}

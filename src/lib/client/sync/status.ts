@@ -1,0 +1,52 @@
+/*
+ * The sync status the UI shows, as a tiny observable that follows the Svelte store contract
+ * (`subscribe(fn)` calls fn at once and on every change, returns the unsubscribe function), so
+ * the lead can wrap it in a rune class or use `$status` directly.
+ */
+import type { SyncConflict } from './conflicts';
+
+/** Message codes the UI translates. */
+export type SyncErrorMessage =
+	| 'sync_err_network'
+	| 'sync_err_server'
+	| 'sync_err_auth'
+	| 'sync_err_device'
+	| 'sync_err_malformed'
+	| 'sync_err_storage';
+
+export interface SyncStatus {
+	online: boolean;
+	/** Mutations waiting to be sent (rejected ones are in `conflicts`). */
+	pending: number;
+	syncing: boolean;
+	lastSuccessAt: string | null;
+	lastError: SyncErrorMessage | null;
+	conflicts: SyncConflict[];
+	/** When the next automatic attempt is planned (ISO), null when none is. */
+	nextAttemptAt: string | null;
+}
+
+export type StatusListener = (status: SyncStatus) => void;
+
+export interface StatusStore {
+	get(): SyncStatus;
+	set(patch: Partial<SyncStatus>): void;
+	subscribe(listener: StatusListener): () => void;
+}
+
+export function createStatusStore(initial: SyncStatus): StatusStore {
+	let value = initial;
+	const listeners = new Set<StatusListener>();
+	return {
+		get: () => value,
+		set(patch) {
+			value = { ...value, ...patch };
+			for (const listener of [...listeners]) listener(value);
+		},
+		subscribe(listener) {
+			listeners.add(listener);
+			listener(value);
+			return () => listeners.delete(listener);
+		}
+	};
+}

@@ -1,3 +1,4 @@
+/// <reference types="vite-plugin-pwa/client" />
 import type { SessionUser } from '$lib/server/auth/types';
 
 declare global {

@@ -28,9 +28,18 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 const guard: Handle = async ({ event, resolve }) => {
-	guardRoute(event);
-	return resolve(event);
+	const refused = guardRoute(event) ?? refuseOddAction(event.url);
+	return refused ?? resolve(event);
 };
+
+/**
+ * `?/__proto__`, `?/constructor`…: SvelteKit looks form actions up on a plain object, so such
+ * names would reach Object.prototype and fail with a 500. They are no action of ours.
+ */
+function refuseOddAction(url: URL): Response | null {
+	const name = url.search.startsWith('?/') ? decodeURIComponent(url.search.slice(2).split('&')[0]) : '';
+	return name && (name in Object.prototype || name.startsWith('__')) ? new Response('Bad request', { status: 400 }) : null;
+}
 
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -45,7 +54,9 @@ export const handle = sequence(headers, i18n, session, guard);
  * but no request body or personal data, and show the user a plain message in their language.
  */
 export const handleError: HandleServerError = ({ error, event, status }) => {
-	if (status === 404) return { message: 'err_not_found' };
+	// SvelteKit's own 4xx (unknown route, body too large, wrong method or content type): the
+	// input was refused and nothing was saved; that is no server fault and is not logged as one.
+	if (status < 500) return { message: status === 404 ? 'err_not_found' : status === 413 ? 'err_too_large' : 'err_bad_request' };
 	const ref = crypto.randomUUID().slice(0, 8);
 	const err = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 	console.error(`[doorstep] ${status} ${event.request.method} ${event.route.id ?? event.url.pathname} ref=${ref} ${err.slice(0, 300)}`);

@@ -20,7 +20,6 @@ import {
 	user,
 	visitsOf,
 	type ActionRes,
-	type Client,
 	type DbRequest,
 	type DbResident,
 	type DbVisit,
@@ -179,6 +178,16 @@ test('a refused page is the translated 403 page, not the raw message code', asyn
 	expect(res.body).toContain(msg('error_forbidden_title'));
 	expect(res.body).toContain(msg('err_forbidden'));
 	expect(res.body).not.toMatch(/>\s*err_forbidden\s*</);
+});
+
+test('control: the leak checks catch a foreign phone number and a full ID number', async () => {
+	const head = await as('head1');
+	const foreign = residentRow(requestsWhere(`o.name = '北干网点'`)[0].resident_id)!;
+	expect(head.secrets).toContain(foreign.phone);
+	const res = (body: string): Res => ({ status: 200, location: null, body, contentType: 'text/html' });
+	expect(() => head.check(res(`<p>${foreign.phone}</p>`), 'control')).toThrow();
+	expect(() => head.check(res(`<p>${foreign.id_number}</p>`), 'control')).toThrow();
+	expect(() => head.check(res('<p>nothing personal</p>'), 'control')).not.toThrow();
 });
 
 test.describe('GET / and /login', () => {

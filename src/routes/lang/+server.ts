@@ -1,11 +1,12 @@
 import { redirect, type RequestHandler } from '@sveltejs/kit';
 import { isLocale } from '$lib/paraglide/runtime.js';
+import { readForm } from '$lib/server/http/form';
 
 /** Language switch that works without JavaScript: sets the locale cookie and goes back. */
 export const POST: RequestHandler = async ({ request, cookies }) => {
-	const form = await request.formData();
-	const locale = String(form.get('locale') ?? '');
-	const next = String(form.get('next') ?? '/');
+	const form = await readForm(request);
+	const locale = typeof form.locale === 'string' ? form.locale : '';
+	const next = typeof form.next === 'string' ? form.next : '/';
 	if (isLocale(locale)) {
 		cookies.set('doorstep_lang', locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 60 * 60 * 24 * 400 });
 	}

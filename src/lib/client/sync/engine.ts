@@ -125,10 +125,16 @@ export class SyncEngine {
 		return this.running;
 	}
 
+	/** Resolves when no sync is running (tests; a sign-out that waits for the last push). */
+	async idle(): Promise<void> {
+		while (this.running || this.followUp) await (this.followUp ?? this.running);
+	}
+
 	/** Call after every local change: updates pending/conflicts, syncs soon. */
 	async changed(): Promise<void> {
 		await this.refresh();
-		if (this.started && this.status.get().online) this.schedule(this.options.soonMs, true);
+		// During a back-off the planned retry stands: edits must not hammer a failing server.
+		if (this.failures === 0) this.schedule(this.options.soonMs, true);
 	}
 
 	handleOnline(): Promise<SyncOutcome> {

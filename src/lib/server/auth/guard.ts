@@ -1,4 +1,4 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, json, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Role } from '$lib/domain/roles';
 import type { SessionUser } from './types';
 
@@ -10,23 +10,36 @@ const AREA_ROLES: { prefix: string; roles: Role[] }[] = [
 	{ prefix: '/admin', roles: ['admin'] }
 ];
 
-const PUBLIC_PATHS = ['/login', '/lang', '/favicon.svg', '/robots.txt'];
+// /field-shell and the manifest carry no data: the service worker and the browser fetch them.
+const PUBLIC_PATHS = ['/login', '/lang', '/favicon.svg', '/robots.txt', '/field-shell', '/manifest.webmanifest', '/sw.js', '/icons'];
 
 function matches(pathname: string, prefix: string): boolean {
 	return pathname === prefix || pathname.startsWith(prefix + '/');
 }
 
-/** First line of defence, in the handle hook: signed-in users only, and each area to its role. */
-export function guardRoute(event: RequestEvent): void {
+/**
+ * First line of defence, in the handle hook: signed-in users only. Pages redirect to the login,
+ * API calls get a 401. Returns a Response to send instead, or null to go on.
+ */
+export function guardRoute(event: RequestEvent): Response | null {
 	const { pathname } = event.url;
-	if (pathname.startsWith('/_app/') || PUBLIC_PATHS.some((p) => matches(pathname, p))) return;
+	if (pathname.startsWith('/_app/') || pathname.startsWith('/workbox-') || PUBLIC_PATHS.some((p) => matches(pathname, p))) return null;
 	const user = event.locals.user;
-	if (!user) {
-		if (pathname.startsWith('/api/')) error(401, { message: 'err_unauthenticated' });
-		redirect(303, `/login?next=${encodeURIComponent(pathname + event.url.search)}`);
-	}
+	// The field app is client-rendered from the tablet's store (it has no server load to check
+	// in), so other roles are sent to their own start page here.
+	if (user && matches(pathname, '/field') && user.role !== 'field_staff') redirect(303, homeFor(user.role));
+	if (user) return null;
+	if (pathname.startsWith('/api/')) return json({ message: 'err_unauthenticated' }, { status: 401 });
+	redirect(303, `/login?next=${encodeURIComponent(pathname + event.url.search)}`);
+}
+
+/**
+ * Each area to its role, checked in the app's layout load so a refusal renders the app's own
+ * translated error page (an error thrown in the handle hook would not).
+ */
+export function assertAreaRole(user: SessionUser | null, pathname: string): void {
 	const area = AREA_ROLES.find((a) => matches(pathname, a.prefix));
-	if (area && !area.roles.includes(user.role)) error(403, { message: 'err_forbidden' });
+	if (area && (!user || !area.roles.includes(user.role))) error(403, { message: 'err_forbidden' });
 }
 
 /** Second line, in every load, action and endpoint: the signed-in user with one of these roles. */

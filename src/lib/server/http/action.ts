@@ -7,7 +7,7 @@ import type { SessionUser } from '$lib/server/auth/types';
 import { getDb } from '$lib/server/db';
 import type { Db } from '$lib/server/repos/common';
 import { WorkflowError } from '$lib/server/workflow/errors';
-import { formToObject } from './form';
+import { echoValues, readForm } from './form';
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
 
@@ -22,14 +22,15 @@ export async function formAction<S extends AnySchema, R>(
 	run: (db: Db, user: SessionUser, input: v.InferOutput<S>, raw: Record<string, unknown>) => Promise<R>
 ) {
 	const user = requireRole(event, ...opts.roles);
-	const raw = formToObject(await event.request.formData());
+	const raw = await readForm(event.request);
+	const values = echoValues(raw);
 	const parsed = v.safeParse(opts.schema, opts.prepare ? opts.prepare(raw) : raw);
-	if (!parsed.success) return { ok: false as const, failure: fail(400, { action: opts.action, values: raw, errors: fieldErrors(parsed.issues) }) };
+	if (!parsed.success) return { ok: false as const, failure: fail(400, { action: opts.action, values, errors: fieldErrors(parsed.issues) }) };
 	try {
 		return { ok: true as const, result: await run(await getDb(), user, parsed.output, raw) };
 	} catch (err) {
 		if (err instanceof WorkflowError) {
-			return { ok: false as const, failure: fail(err.status, { action: opts.action, values: raw, errors: { _form: err.code } }) };
+			return { ok: false as const, failure: fail(err.status, { action: opts.action, values, errors: { _form: err.code } }) };
 		}
 		throw err;
 	}

@@ -1,8 +1,19 @@
+import { error } from '@sveltejs/kit';
+
 /**
  * Turns FormData into a plain object for the valibot schemas: `a.b` nests, `windows.0.start`
  * builds arrays, a name that occurs several times (checkboxes) becomes an array. Empty optional
  * fields arrive as '' and the schemas decide what that means. Files are ignored here.
  */
+/** Names that would reach Object.prototype through a dotted path: refused, never followed. */
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+export class BadFormError extends Error {
+	constructor() {
+		super('err_bad_form');
+	}
+}
+
 export function formToObject(form: FormData): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	const seen = new Map<string, number>();
@@ -11,7 +22,9 @@ export function formToObject(form: FormData): Record<string, unknown> {
 		const values = form.getAll(name).filter((v): v is string => typeof v === 'string');
 		const multi = name.endsWith('[]');
 		const key = multi ? name.slice(0, -2) : name;
-		setPath(out, key.split('.'), multi || count > 1 ? values : values[0] ?? '');
+		const parts = key.split('.');
+		if (parts.some((part) => FORBIDDEN_SEGMENTS.has(part))) throw new BadFormError();
+		setPath(out, parts, multi || count > 1 ? values : values[0] ?? '');
 	}
 	return out;
 }
@@ -39,4 +52,34 @@ export function echo(value: unknown, max = 2000): string {
 export function formVersion(raw: Record<string, unknown>): number | undefined {
 	const n = Number(raw.version);
 	return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * Reads a form post as an object. A body that is not a form (JSON, text/plain, broken
+ * multipart) or a field name that tries to reach an object's prototype is a 400, never a 500.
+ */
+export async function readForm(request: Request): Promise<Record<string, unknown>> {
+	let form: FormData;
+	try {
+		form = await request.formData();
+	} catch {
+		error(400, { message: 'err_bad_form' });
+	}
+	try {
+		return formToObject(form);
+	} catch (err) {
+		if (err instanceof BadFormError) error(400, { message: 'err_bad_form' });
+		throw err;
+	}
+}
+
+/** What a failed form shows again: the user's input, each text capped (see `echo`). */
+export function echoValues(value: unknown, depth = 0): unknown {
+	if (typeof value === 'string') return echo(value);
+	if (depth > 4) return undefined;
+	if (Array.isArray(value)) return value.slice(0, 20).map((v) => echoValues(v, depth + 1));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).slice(0, 60).map(([k, v]) => [k, echoValues(v, depth + 1)]));
+	}
+	return value;
 }

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { getDb } from '$lib/server/db';
+import { readForm } from '$lib/server/http/form';
 import { config } from '$lib/server/config';
 import { attemptLogin } from '$lib/server/auth/login';
 import { startSession } from '$lib/server/auth/session';
@@ -24,8 +25,8 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const form = await event.request.formData();
-		const input = { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') };
+		const form = await readForm(event.request);
+		const input = { username: typeof form.username === 'string' ? form.username : '', password: typeof form.password === 'string' ? form.password : '' };
 		const parsed = v.safeParse(LoginForm, input);
 		if (!parsed.success) return fail(400, { username: input.username.slice(0, 64), error: 'err_login_missing', minutes: 0 });
 		const db = await getDb();

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
-import { formToObject } from '$lib/server/http/form';
+import { echoValues, readForm } from '$lib/server/http/form';
 import { parseNewRequest } from '$lib/server/http/new-request-form';
 import { newRequestPageData } from '$lib/server/views/new-request';
 import { submitRequest } from '$lib/server/workflow';
@@ -19,14 +19,14 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = requireRole(event, 'community_worker');
-		const raw = formToObject(await event.request.formData());
-		const parsed = parseNewRequest(raw);
-		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
+		const parsed = parseNewRequest(await readForm(event.request));
+		const values = echoValues(parsed.values);
+		if (!parsed.ok) return fail(400, { values, errors: parsed.errors });
 		let id: string;
 		try {
 			id = (await submitRequest(await getDb(), user, parsed.input)).id;
 		} catch (err) {
-			if (err instanceof WorkflowError) return fail(err.status, { values: parsed.values, errors: { _form: err.code } });
+			if (err instanceof WorkflowError) return fail(err.status, { values, errors: { _form: err.code } });
 			throw err;
 		}
 		redirect(303, `/requests/${id}?created=1`);

@@ -1,0 +1,91 @@
+import { getContext, setContext } from 'svelte';
+import { closeUserDb, deleteUserDb, openUserDb, type DoorstepDb } from '$lib/client/db';
+import { SyncEngine } from '$lib/client/sync/engine';
+import { createHttpTransport } from '$lib/client/sync/http-transport';
+import type { SyncStatus } from '$lib/client/sync/status';
+import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
+
+export type SessionState = 'starting' | 'ready' | 'signed_out';
+
+/**
+ * The field app's session on this tablet: the user, their own database, the sync engine and its
+ * status, as runes the pages read. It wires the sync triggers (online, returning to the app, a
+ * timer inside the engine) and owns sign-out, which locks the user's data away.
+ */
+export class FieldSession {
+	state = $state<SessionState>('starting');
+	user = $state<FieldUser | null>(null);
+	status = $state<SyncStatus | null>(null);
+	db: DoorstepDb | null = null;
+	engine: SyncEngine | null = null;
+	private cleanup: (() => void)[] = [];
+
+	async start(): Promise<void> {
+		const answer = await fetchCurrentUser();
+		const user = typeof answer === 'object' ? answer : answer === 'offline' ? rememberedUser() : null;
+		if (!user || user.role !== 'field_staff') {
+			this.state = 'signed_out';
+			return;
+		}
+		if (typeof answer === 'object') rememberUser(answer);
+		this.db = await openUserDb(user.id);
+		this.engine = new SyncEngine({ db: this.db, transport: createHttpTransport(), online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
+		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
+		this.wireTriggers(this.engine);
+		this.user = user;
+		this.state = 'ready';
+		await this.engine.start();
+		void navigator.storage?.persist?.();
+	}
+
+	private wireTriggers(engine: SyncEngine): void {
+		const online = () => void engine.handleOnline();
+		const offline = () => engine.handleOffline();
+		const visibility = () => engine.handleVisibilityChange(document.visibilityState === 'visible');
+		window.addEventListener('online', online);
+		window.addEventListener('offline', offline);
+		document.addEventListener('visibilitychange', visibility);
+		this.cleanup.push(() => {
+			window.removeEventListener('online', online);
+			window.removeEventListener('offline', offline);
+			document.removeEventListener('visibilitychange', visibility);
+			engine.stop();
+		});
+	}
+
+	/** After a change on the device: push soon. */
+	changed(): void {
+		void this.engine?.changed();
+	}
+
+	/**
+	 * Signs out. Without unsynced work the user's database is deleted, so the next user of a
+	 * shared tablet finds nothing; with unsynced work it stays (closed) for this user's next
+	 * sign-in and the caller must have warned first.
+	 */
+	async signOut(): Promise<void> {
+		const userId = this.user?.id;
+		const pending = (this.status?.pending ?? 0) + (this.status?.conflicts.length ?? 0);
+		this.stop();
+		closeUserDb();
+		if (userId && pending === 0) await deleteUserDb(userId);
+		forgetUser();
+		try {
+			await fetch('/logout', { method: 'POST' });
+		} catch {
+			// Offline: the server session expires on its own; nothing readable is left here.
+		}
+		this.user = null;
+		this.state = 'signed_out';
+	}
+
+	stop(): void {
+		for (const fn of this.cleanup.splice(0)) fn();
+		this.engine = null;
+		this.db = null;
+	}
+}
+
+const KEY = Symbol('field-session');
+export const setFieldSession = (s: FieldSession) => setContext(KEY, s);
+export const getFieldSession = () => getContext<FieldSession>(KEY);

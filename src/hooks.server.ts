@@ -28,7 +28,7 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 const guard: Handle = async ({ event, resolve }) => {
-	const refused = guardRoute(event) ?? refuseOddAction(event.url);
+	const refused = guardRoute(event) ?? (event.request.method === 'POST' ? refuseOddAction(event.url) : null);
 	return refused ?? resolve(event);
 };
 

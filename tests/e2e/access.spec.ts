@@ -19,6 +19,8 @@ import {
 	submitAs,
 	user,
 	visitsOf,
+	visitRow,
+	type Client,
 	type ActionRes,
 	type DbRequest,
 	type DbResident,
@@ -89,6 +91,8 @@ interface GetRow {
 	api?: boolean;
 	/** A SvelteKit data request (`__data.json`): refusals arrive as a data node, not as a page. */
 	data?: boolean;
+	/** The client-rendered field shell: no data in the page; other roles are redirected home. */
+	shell?: boolean;
 	verify?: (res: Res, who: Who, w: World) => void;
 }
 
@@ -103,8 +107,10 @@ const GET_ROWS: GetRow[] = [
 	{ path: (w) => `/approvals/${w.shared.id}`, allowed: ['head1'], verify: (res, _, w) => expect(res.body).toContain(w.shared.ref) },
 	{ path: (w) => `/approvals/${w.shared.id}/__data.json`, allowed: ['head1'], data: true },
 	{ path: (w) => `/approvals/day?date=${w.sharedVisit.date}`, allowed: ['head1'] },
-	{ path: (w) => `/field?date=${w.sharedVisit.date}`, allowed: ['staff1'], verify: (res, _, w) => expect(res.body).toContain(w.sharedResident.name) },
-	{ path: (w) => `/field/visits/${w.sharedVisit.id}`, allowed: ['staff1'], verify: (res, _, w) => expect(res.body).toContain(w.sharedResident.phone) },
+	// The field app is an empty client-rendered shell (its data comes from the tablet's store and
+	// /api/sync/pull): the page itself carries no personal data, and other roles go to their start page.
+	{ path: (w) => `/field?date=${w.sharedVisit.date}`, allowed: ['staff1'], shell: true },
+	{ path: (w) => `/field/visits/${w.sharedVisit.id}`, allowed: ['staff1'], shell: true },
 	{ path: () => '/admin', allowed: ['admin'] },
 	{ path: () => '/admin/users', allowed: ['admin'] },
 	{ path: () => '/admin/outlets', allowed: ['admin'] },
@@ -159,7 +165,17 @@ for (const row of GET_ROWS) {
 				} else if (allowed) {
 					expect(res.status, res.body.slice(0, 300)).toBe(200);
 					if (row.data) expect(res.body).not.toContain('"type":"error"');
+					if (row.shell) expectNothingOf(res, w.sharedResident);
 					row.verify?.(res, who, w);
+				} else if (row.shell) {
+					expect(res.status).toBe(303);
+					expect(res.location).not.toMatch(/^\/field/);
+					expectNothingOf(res, w.sharedResident);
+				} else if (row.data && res.status === 200) {
+					// SvelteKit answers a data request with 200 and the refusal as an error node.
+					expect(res.body).toContain('"status":403');
+					expect(res.body).toContain('err_forbidden');
+					expectNothingOf(res, w.sharedResident);
 				} else {
 					expect(res.status).toBe(403);
 					// JSON for API and data requests; pages: see 'a refused page is the translated 403 page'.
@@ -423,18 +439,6 @@ const ACTION_ROWS: ActionRow[] = [
 			expect(res.type).toBe('success');
 			expect(res.data?.revealed).toBe(residentRow(t.residentId!)!.id_number);
 			expect(auditCount('reveal_id', t.residentId)).toBeGreaterThan(0);
-		}
-	},
-	{
-		label: 'POST /field/visits/:id?/outcome',
-		allowed: 'staff1',
-		prepare: () => freshRequest('approved'),
-		url: (t) => `/field/visits/${t.visitId}?/outcome`,
-		form: () => ({ outcome: 'completed', note: '已办理' }),
-		state: requestState,
-		verify: (res, t) => {
-			redirectsTo(res, `/field/visits/${t.visitId}?done=outcome`);
-			expect(status(t)).toBe('completed');
 		}
 	},
 	// ---- admin
@@ -786,13 +790,16 @@ test.describe('scope: outlet head', () => {
 });
 
 test.describe('scope: field staff', () => {
-	test('staff4 (北干) and staff3 (城厢, not on the team) cannot open a visit of staff1: 404 without the resident', async () => {
+	test('staff4 (北干) and staff3 (城厢, not on the team) never receive a visit of staff1', async () => {
 		const w = getWorld();
 		for (const who of ['staff4', 'staff3']) {
 			const c = await as(who);
-			const res = await c.get(`/field/visits/${w.sharedVisit.id}`, { headers: { accept: 'text/html' } });
-			expect(res.status, who).toBe(404);
-			expectNothingOf(res, w.sharedResident);
+			const page = await c.get(`/field/visits/${w.sharedVisit.id}`, { headers: { accept: 'text/html' } });
+			expectNothingOf(page, w.sharedResident);
+			const pull = await syncCall(c, '/api/sync/pull', { cursor: null });
+			expect(pull.status, who).toBe(200);
+			expect(pull.body.includes(w.sharedVisit.id), who).toBe(false);
+			expectNothingOf(pull, w.sharedResident);
 			const api = await c.get(`/api/requests/${w.shared.id}`);
 			expect(api.status, who).toBe(404);
 			expectNothingOf(api, w.sharedResident);
@@ -801,18 +808,21 @@ test.describe('scope: field staff', () => {
 
 	test('staff1 cannot record an outcome on a visit not assigned to them', async () => {
 		const staff1 = await as('staff1');
-		const other = dbGet<{ id: string; request_id: string }>(
-			`select id, request_id from visits where status = 'scheduled' and outlet_id = ? order by date`,
+		const other = dbGet<{ id: string; request_id: string; version: number }>(
+			`select id, request_id, version from visits where status = 'scheduled' and outlet_id = ? order by date`,
 			user('staff4').outlet_id
 		)!;
 		const before = snapshot(other.request_id);
-		const res = await staff1.action(`/field/visits/${other.id}?/outcome`, { outcome: 'completed', note: '' });
-		expectRefused(res);
+		const res = await syncCall(staff1, '/api/sync/push', { mutations: [completion(other.id, other.version)] });
+		expect(res.status).toBe(200);
+		expect(JSON.parse(res.body).results[0]).toMatchObject({ status: 'rejected' });
 		expect(snapshot(other.request_id)).toEqual(before);
 		// Same outlet, not on the team: staff3 on staff1's visit.
 		const w = getWorld();
 		const sharedBefore = snapshot(w.shared.id);
-		expectRefused(await (await as('staff3')).action(`/field/visits/${w.sharedVisit.id}?/outcome`, { outcome: 'refused', note: '' }));
+		const v = visitRow(w.sharedVisit.id)!;
+		const res3 = await syncCall(await as('staff3'), '/api/sync/push', { mutations: [completion(v.id, v.version)] });
+		expect(JSON.parse(res3.body).results[0]).toMatchObject({ status: 'rejected' });
 		expect(snapshot(w.shared.id)).toEqual(sharedBefore);
 	});
 
@@ -842,3 +852,31 @@ test.describe('scope: admin', () => {
 		}
 	});
 });
+
+/** A device registered for this client, then a JSON call to a sync endpoint with its header. */
+const devices = new Map<string, string>();
+async function syncCall(c: Client, url: string, body: unknown): Promise<Res> {
+	let device = devices.get(c.username);
+	if (!device) {
+		const r = await c.ctx.post('/api/devices', { data: { label: 'access test' }, headers: { origin: c.baseURL } });
+		device = ((await r.json()) as { id: string }).id;
+		devices.set(c.username, device);
+	}
+	const r = await c.ctx.post(url, { data: body, headers: { origin: c.baseURL, 'x-doorstep-device': device } });
+	const res = { status: r.status(), location: null, body: await r.text(), contentType: r.headers()['content-type'] ?? '' };
+	c.check(res, `POST ${url}`);
+	return res;
+}
+
+function completion(visitId: string, version: number) {
+	const at = new Date().toISOString();
+	return {
+		id: crypto.randomUUID(),
+		type: 'visit.complete',
+		entityId: visitId,
+		baseVersion: version,
+		payload: { outcome: 'refused', note: null, visitedAt: at, consent: null, confirmedBy: [] },
+		createdAt: at,
+		deviceId: devices.values().next().value ?? ''
+	};
+}

@@ -13,7 +13,8 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
 }
 
 export async function logout(page: Page) {
-	await page.locator('form[action="/logout"] button').click();
+	// The office pages sign out with a form, the field app with a button: the same words in both.
+	await page.getByRole('button', { name: /^(退出登录|Sign out)$/ }).click();
 	await page.waitForURL('**/login');
 }
 

@@ -62,7 +62,9 @@ export async function readForm(request: Request): Promise<Record<string, unknown
 	let form: FormData;
 	try {
 		form = await request.formData();
-	} catch {
+	} catch (err) {
+		// SvelteKit's body limit (BODY_SIZE_LIMIT) surfaces here as a 413: keep that status.
+		if (err && typeof err === 'object' && 'status' in err && err.status === 413) error(413, { message: 'err_too_large' });
 		error(400, { message: 'err_bad_form' });
 	}
 	try {

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dataDir = path.resolve(root, process.env.E2E_DATA_DIR || '.tmp/e2e-data');
-rmSync(dataDir, { recursive: true, force: true });
+if (process.env.E2E_KEEP_DATA !== '1') rmSync(dataDir, { recursive: true, force: true }); // E2E_KEEP_DATA=1: a restart keeps the data
 mkdirSync(dataDir, { recursive: true });
 process.env.DATA_DIR = dataDir;
 process.env.SEED_DEMO = '1';

@@ -9,6 +9,7 @@ import { formAction } from '$lib/server/http/action';
 import { formVersion } from '$lib/server/http/form';
 import { requestDetail } from '$lib/server/views/request-detail';
 import { teamOptions } from '$lib/server/views/team';
+import { visitEvidence } from '$lib/server/views/visit-evidence';
 import {
 	approveRequest,
 	cancelRequest,
@@ -26,7 +27,11 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, 'outlet_head');
 	const db = await getDb();
 	const detail = await requestDetail(db, user, event.params.id, getLocale());
-	return { ...detail, staff: await teamOptions(db, user.outletId ?? '') };
+	const [staff, evidence] = await Promise.all([
+		teamOptions(db, user.outletId ?? ''),
+		visitEvidence(db, user, { id: detail.request.id, outletId: user.outletId ?? '' })
+	]);
+	return { ...detail, staff, evidence };
 };
 
 const empty = v.object({});

@@ -1,0 +1,371 @@
+import { expect, request, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { makeResidentId } from '../../src/lib/domain/resident-id';
+import { DEMO_PASSWORD, login, shanghaiDate } from './helpers';
+
+/*
+ * Helpers of the offline field-app suites (offline, conflict, shared tablet): the browser the
+ * config uses, a server process of our own that a test can stop and start again (the network
+ * "cut" at the server), requests made and decided through the real server's forms, and the steps
+ * of a visit as a team taps them on the tablet.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+/** The same Chromium and flags as playwright.config.ts (for launchPersistentContext). */
+export const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+export const chromiumArgs = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--use-fake-device-for-media-stream',
+	'--use-fake-ui-for-media-stream'
+];
+
+/** Context options of the field tablet (the config's `use`, minus what a persistent context lacks). */
+export function tabletOptions(baseURL: string) {
+	return {
+		baseURL,
+		executablePath: systemChromium,
+		args: chromiumArgs,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		viewport: { width: 1180, height: 820 },
+		permissions: ['geolocation'],
+		geolocation: { latitude: 30.15712, longitude: 120.25785, accuracy: 12 }
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// A server of our own
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.once('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * `node scripts/e2e-server.js` on a port and data folder of the test's own. `stop()` cuts the
+ * tablet off the server for real (connection refused); `start()` again keeps the data.
+ */
+export class OwnServer {
+	private child: ChildProcess | null = null;
+	private output = '';
+	readonly baseURL: string;
+	readonly dataDir: string;
+
+	constructor(
+		readonly port: number,
+		dataDir: string
+	) {
+		this.baseURL = `http://127.0.0.1:${port}`;
+		this.dataDir = path.resolve(dataDir);
+	}
+
+	async start(keepData: boolean): Promise<void> {
+		const child = spawn(process.execPath, ['scripts/e2e-server.js'], {
+			env: {
+				...process.env,
+				PORT: String(this.port),
+				HOST: '127.0.0.1',
+				ORIGIN: this.baseURL,
+				E2E_DATA_DIR: this.dataDir,
+				E2E_KEEP_DATA: keepData ? '1' : '0'
+			},
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		this.child = child;
+		child.stdout?.on('data', (d) => (this.output += String(d)));
+		child.stderr?.on('data', (d) => (this.output += String(d)));
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			if (child.exitCode !== null) throw new Error(`e2e server exited (${child.exitCode}):\n${this.output}`);
+			try {
+				const res = await fetch(`${this.baseURL}/login`);
+				if (res.ok) return;
+			} catch {
+				/* not listening yet */
+			}
+			if (Date.now() > deadline) throw new Error(`e2e server did not start:\n${this.output}`);
+			await new Promise((r) => setTimeout(r, 150));
+		}
+	}
+
+	/** Kills the process and waits until the port refuses connections. */
+	async stop(): Promise<void> {
+		const child = this.child;
+		this.child = null;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((r) => child.once('exit', r));
+		child.kill('SIGKILL');
+		await exited;
+		await expect
+			.poll(async () => {
+				try {
+					await fetch(`${this.baseURL}/login`);
+					return 'up';
+				} catch {
+					return 'down';
+				}
+			})
+			.toBe('down');
+	}
+
+	db() {
+		return new Database(path.join(this.dataDir, 'doorstep.sqlite'), { readonly: true, fileMustExist: true });
+	}
+}
+
+/** A read-only look at a server's SQLite file; closed after `fn`. */
+export function withDb<T>(dataDir: string, fn: (db: Database.Database) => T): T {
+	const db = new Database(path.join(path.resolve(dataDir), 'doorstep.sqlite'), { readonly: true, fileMustExist: true });
+	try {
+		return fn(db);
+	} finally {
+		db.close();
+	}
+}
+
+export function userId(dataDir: string, username: string): string {
+	return withDb(dataDir, (db) => (db.prepare('select id from users where username = ?').get(username) as { id: string }).id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The office side, over HTTP (the same form actions the pages post)
+
+type Form = Record<string, string | string[]>;
+
+/** A signed-in HTTP client of an office user (worker, head) of the server at `baseURL`. */
+export async function officeClient(baseURL: string, username: string): Promise<APIRequestContext> {
+	const ctx = await request.newContext({ baseURL });
+	const r = await ctx.post('/login', { maxRedirects: 0, form: { username, password: DEMO_PASSWORD }, headers: { origin: baseURL } });
+	expect(r.status(), `sign in as ${username}`).toBe(303);
+	return ctx;
+}
+
+/** Posts a form action the way `use:enhance` does; returns the redirect target. */
+export async function postAction(ctx: APIRequestContext, baseURL: string, url: string, form: Form): Promise<string> {
+	const body = new URLSearchParams();
+	for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
+	const r = await ctx.post(url, {
+		maxRedirects: 0,
+		data: body.toString(),
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true', origin: baseURL }
+	});
+	const text = await r.text();
+	const json = JSON.parse(text) as { type?: string; location?: string };
+	expect(json.type, `${url}: ${text.slice(0, 400)}`).toBe('redirect');
+	return json.location!;
+}
+
+export interface PlannedVisit {
+	requestId: string;
+	visitId: string;
+	ref: string;
+	residentName: string;
+	date: string;
+	start: string;
+	end: string;
+}
+
+/** The resident's pin (高桥路, 城厢街道); the fake tablet position is about 10 m from it. */
+export const RESIDENT_PIN = { lat: 30.1571, lng: 120.2578 };
+
+/**
+ * worker1 requests a visit (PIN reset) for a NEW resident with a unique name, and head1 approves
+ * it for `date start–end` with `lead` and `second`. Returns the ids read from the server's DB.
+ */
+export async function planVisit(
+	baseURL: string,
+	dataDir: string,
+	opts: { date: string; start: string; end: string; lead: string; second: string; tag: string }
+): Promise<PlannedVisit> {
+	const suffix = String(Date.now()).slice(-3);
+	const residentName = `${opts.tag}${suffix}`;
+	const worker = await officeClient(baseURL, 'worker1');
+	let target: string;
+	try {
+		target = await postAction(worker, baseURL, '/requests/new', {
+			residentMode: 'new',
+			'resident.name': residentName,
+			'resident.phone': '13800001234',
+			'resident.idNumber': makeResidentId('330109', '1940-02-11', suffix),
+			'resident.district': '城厢街道',
+			'resident.address': `杭州市萧山区城厢街道高桥路 ${Number(suffix) % 90 + 1} 号`,
+			'resident.mobility': 'limited',
+			'resident.placeType': 'home',
+			'resident.lat': String(RESIDENT_PIN.lat),
+			'resident.lng': String(RESIDENT_PIN.lng),
+			services: 'pin_reset',
+			'windows.0.date': opts.date,
+			'windows.0.start': opts.start,
+			'windows.0.end': opts.end,
+			'windows.1.date': shanghaiDate(20),
+			'windows.1.start': '14:00',
+			'windows.1.end': '16:00',
+			urgency: 'normal',
+			notes: '',
+			consentBy: 'resident',
+			consentName: residentName,
+			consentAgreed: 'true'
+		});
+	} finally {
+		await worker.dispose();
+	}
+	const requestId = /\/requests\/([^/?]+)/.exec(target)![1];
+	const head = await officeClient(baseURL, 'head1');
+	try {
+		await postAction(head, baseURL, `/approvals/${requestId}?/approve`, {
+			date: opts.date,
+			start: opts.start,
+			end: opts.end,
+			leadStaffId: userId(dataDir, opts.lead),
+			secondStaffId: userId(dataDir, opts.second)
+		});
+	} finally {
+		await head.dispose();
+	}
+	return withDb(dataDir, (db) => {
+		const row = db.prepare(`select v.id as visitId, r.ref from visits v join requests r on r.id = v.request_id where r.id = ? and v.status = 'scheduled'`).get(requestId) as {
+			visitId: string;
+			ref: string;
+		};
+		return { requestId, visitId: row.visitId, ref: row.ref, residentName, date: opts.date, start: opts.start, end: opts.end };
+	});
+}
+
+/** head1 cancels the approved visit of a request with a reason (the "取消上门" form). */
+export async function cancelAsHead(baseURL: string, requestId: string, reason: string): Promise<void> {
+	const head = await officeClient(baseURL, 'head1');
+	try {
+		const target = await postAction(head, baseURL, `/approvals/${requestId}?/cancel`, { reason });
+		expect(target).toContain('done=cancel');
+	} finally {
+		await head.dispose();
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tablet
+
+/** Signs in through the login page and lands in the field app. */
+export async function fieldLogin(page: Page, username: string) {
+	await login(page, username);
+	await expect(page).toHaveURL(/\/field/);
+}
+
+/** Waits until the service worker is active, then reloads once so it controls the page. */
+export async function ensureServiceWorker(page: Page) {
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
+	await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}
+
+/** The number in the sync bar's "待同步 N 项". */
+export async function pendingCount(page: Page): Promise<number> {
+	const text = (await page.getByTestId('pending').textContent()) ?? '';
+	const n = /(\d+)/.exec(text);
+	if (!n) throw new Error(`no pending count in "${text}"`);
+	return Number(n[1]);
+}
+
+/** The names of the IndexedDB databases of the page's origin. */
+export async function databaseNames(page: Page): Promise<string[]> {
+	return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+}
+
+/** Draws a signature with the mouse: two strokes across the pad. */
+export async function drawSignature(page: Page) {
+	const canvas = page.getByLabel('签名区域');
+	await canvas.scrollIntoViewIfNeeded();
+	const box = (await canvas.boundingBox())!;
+	const strokes = [
+		[
+			[0.15, 0.6],
+			[0.25, 0.3],
+			[0.35, 0.7],
+			[0.45, 0.35],
+			[0.55, 0.65]
+		],
+		[
+			[0.6, 0.4],
+			[0.7, 0.6],
+			[0.85, 0.45]
+		]
+	];
+	for (const stroke of strokes) {
+		const [x0, y0] = stroke[0];
+		await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
+		await page.mouse.down();
+		for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 6 });
+		await page.mouse.up();
+	}
+}
+
+/**
+ * The whole visit on the tablet page `/field/visits/<id>` (already open): travel and check-in,
+ * the PIN-reset checklist and outcome, consent with a drawn signature, the overall outcome, both
+ * team members' confirmations, finish.
+ */
+export async function workVisit(page: Page, team: { lead: string; second: string }, note = '客户已重置密码，一切顺利') {
+	const stepButton = (name: string) => page.getByRole('navigation', { name: '上门步骤' }).getByRole('button', { name });
+
+	// 1. travel and arrival (geolocation permission and position are set on the context)
+	await stepButton('1. 出发与到达').click();
+	await page.getByRole('button', { name: '出发' }).click();
+	await expect(page.getByText(/已于 .* 出发/)).toBeVisible();
+	await page.getByRole('button', { name: '到达签到（记录位置）' }).click();
+	await expect(page.getByText(/已于 .* 到达（定位精度约 12 米）/)).toContainText(/距居民住址标记 \d+ 米/);
+
+	// 2. services: every checklist item, then done
+	await page.getByRole('button', { name: '下一步' }).click();
+	await expect(stepButton('2. 办理业务')).toHaveAttribute('aria-current', 'step');
+	const items = page.locator('section.step fieldset input[type=checkbox]');
+	const n = await items.count();
+	expect(n).toBeGreaterThan(0);
+	for (let i = 0; i < n; i++) {
+		await items.nth(i).check();
+		await expect(items.nth(i)).toBeChecked();
+	}
+	await page.getByRole('radio', { name: '已办理' }).check();
+	await expect(page.getByRole('radio', { name: '已办理' })).toBeChecked();
+
+	// 3. consent: the resident signs on the canvas, the team saves it
+	await page.getByRole('button', { name: '下一步' }).click();
+	await expect(stepButton('3. 知情同意与签名')).toHaveAttribute('aria-current', 'step');
+	await drawSignature(page);
+	await page.getByRole('button', { name: '确认签名' }).click();
+	await expect(page.getByText('签名已保存在本平板上。')).toBeVisible();
+
+	// 4. outcome, notes, both confirmations, finish
+	await page.getByRole('button', { name: '下一步' }).click();
+	await expect(stepButton('4. 结果与确认')).toHaveAttribute('aria-current', 'step');
+	await page.getByRole('radio', { name: '已完成' }).check();
+	await page.fill('#finish-note', note);
+	await page.getByRole('checkbox', { name: `我（${team.lead}）确认以上记录属实` }).check();
+	await page.getByRole('checkbox', { name: `我（${team.second}）确认以上记录属实` }).check();
+	await page.getByRole('button', { name: '完成上门' }).click();
+	await expect(page.getByText(/上门已完成：已完成/)).toBeVisible();
+}
+
+/** Makes the page's sync engine see the network come back (the browser's own online event). */
+export async function networkBack(context: BrowserContext) {
+	await context.setOffline(true);
+	await context.setOffline(false);
+}

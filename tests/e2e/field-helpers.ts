@@ -77,7 +77,10 @@ export class OwnServer {
 	}
 
 	async start(keepData: boolean): Promise<void> {
-		const child = spawn(process.execPath, ['scripts/e2e-server.js'], {
+		// E2E_SERVER_ROOT: serve another checkout's build (e.g. to try an app fix); default: this one.
+		const root = path.resolve(process.env.E2E_SERVER_ROOT ?? '.');
+		const child = spawn(process.execPath, [path.join(root, 'scripts/e2e-server.js')], {
+			cwd: root,
 			env: {
 				...process.env,
 				PORT: String(this.port),
@@ -152,7 +155,7 @@ type Form = Record<string, string | string[]>;
 /** A signed-in HTTP client of an office user (worker, head) of the server at `baseURL`. */
 export async function officeClient(baseURL: string, username: string): Promise<APIRequestContext> {
 	const ctx = await request.newContext({ baseURL });
-	const r = await ctx.post('/login', { maxRedirects: 0, form: { username, password: DEMO_PASSWORD }, headers: { origin: baseURL } });
+	const r = await ctx.post('/login', { maxRedirects: 0, form: { username, password: DEMO_PASSWORD }, headers: { origin: baseURL, accept: 'text/html' } });
 	expect(r.status(), `sign in as ${username}`).toBe(303);
 	return ctx;
 }
@@ -324,11 +327,11 @@ export async function drawSignature(page: Page) {
  * team members' confirmations, finish.
  */
 export async function workVisit(page: Page, team: { lead: string; second: string }, note = '客户已重置密码，一切顺利') {
-	const stepButton = (name: string) => page.getByRole('navigation', { name: '上门步骤' }).getByRole('button', { name });
+	const stepButton = (name: string) => page.getByRole('navigation', { name: '上门步骤' }).getByRole('button', { name, exact: true });
 
 	// 1. travel and arrival (geolocation permission and position are set on the context)
 	await stepButton('1. 出发与到达').click();
-	await page.getByRole('button', { name: '出发' }).click();
+	await page.getByRole('button', { name: '出发', exact: true }).click();
 	await expect(page.getByText(/已于 .* 出发/)).toBeVisible();
 	await page.getByRole('button', { name: '到达签到（记录位置）' }).click();
 	await expect(page.getByText(/已于 .* 到达（定位精度约 12 米）/)).toContainText(/距居民住址标记 \d+ 米/);

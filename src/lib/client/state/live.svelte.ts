@@ -5,7 +5,9 @@ import { liveQuery } from 'dexie';
  * engine or another tab). Create it inside an `$effect` or component init; call `stop()` to end.
  */
 export class Live<T> {
-	current = $state<T | undefined>(undefined);
+	// Raw, not a deep proxy: each result is a fresh snapshot that the UI only reads, and values
+	// read from it go back into IndexedDB (a proxy cannot be stored: DataCloneError).
+	current = $state.raw<T | undefined>(undefined);
 	loaded = $state(false);
 	private subscription: { unsubscribe(): void } | null = null;
 

@@ -16,8 +16,10 @@ export class FieldSession {
 	state = $state<SessionState>('starting');
 	user = $state<FieldUser | null>(null);
 	status = $state<SyncStatus | null>(null);
-	db: DoorstepDb | null = null;
-	engine: SyncEngine | null = null;
+	// Reactive (raw: Dexie and the engine are not to be proxied): pages may render before the
+	// session is ready, and their queries must start once the database is open.
+	db = $state.raw<DoorstepDb | null>(null);
+	engine = $state.raw<SyncEngine | null>(null);
 	private cleanup: (() => void)[] = [];
 
 	async start(): Promise<void> {

@@ -29,6 +29,7 @@ export interface Visit {
 export interface VisitListItem extends Visit {
 	requestRef: string;
 	requestStatus: RequestStatus;
+	requestVersion: number;
 	communityId: string;
 	services: string[];
 	urgency: Urgency;
@@ -125,7 +126,8 @@ export async function listVisitsForRequest(db: Db, requestId: string): Promise<V
 	return rows.map(toVisit);
 }
 
-function visitListQuery(db: Db) {
+/** Visits joined with request, resident, community and both staff names; callers add filters. */
+export function visitListQuery(db: Db) {
 	return db
 		.selectFrom('visits')
 		.innerJoin('requests', 'requests.id', 'visits.request_id')
@@ -137,6 +139,7 @@ function visitListQuery(db: Db) {
 		.select([
 			'requests.ref as request_ref',
 			'requests.status as request_status',
+			'requests.version as request_version',
 			'requests.services as services',
 			'requests.urgency as urgency',
 			'requests.notes as notes',
@@ -163,13 +166,14 @@ function visitListQuery(db: Db) {
 		.orderBy('visits.id');
 }
 
-type VisitListRow = Awaited<ReturnType<ReturnType<typeof visitListQuery>['executeTakeFirstOrThrow']>>;
+export type VisitListRow = Awaited<ReturnType<ReturnType<typeof visitListQuery>['executeTakeFirstOrThrow']>>;
 
-function toVisitListItem(row: VisitListRow): VisitListItem {
+export function toVisitListItem(row: VisitListRow): VisitListItem {
 	return {
 		...toVisit(row),
 		requestRef: row.request_ref,
 		requestStatus: row.request_status as RequestStatus,
+		requestVersion: Number(row.request_version),
 		communityId: row.community_id,
 		services: parseJsonList<string>(row.services),
 		urgency: row.urgency as Urgency,

@@ -1,5 +1,6 @@
 import { expect, request, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { parse as devalueParse } from 'devalue';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -170,8 +171,9 @@ export async function postAction(ctx: APIRequestContext, baseURL: string, url: s
 		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true', origin: baseURL }
 	});
 	const text = await r.text();
-	const json = JSON.parse(text) as { type?: string; location?: string };
-	expect(json.type, `${url}: ${text.slice(0, 400)}`).toBe('redirect');
+	const json = JSON.parse(text) as { type?: string; location?: string; data?: string };
+	const errors = json.type === 'failure' && json.data ? JSON.stringify((devalueParse(json.data) as { errors?: unknown }).errors) : text.slice(0, 400);
+	expect(json.type, `${url}: ${errors}`).toBe('redirect');
 	return json.location!;
 }
 

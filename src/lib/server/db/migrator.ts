@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_sync';
+import * as m003 from './migrations/003_plans';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -8,7 +9,8 @@ import * as m002 from './migrations/002_sync';
  */
 const MIGRATIONS: Record<string, Migration> = {
 	'001_initial': m001,
-	'002_sync': m002
+	'002_sync': m002,
+	'003_plans': m003
 };
 
 const provider: MigrationProvider = {

@@ -217,6 +217,21 @@ export interface VisitProgressTable {
 	updated_by: string | null;
 }
 
+/** A published route plan's entry for one visit (migration 003_plans). */
+export interface VisitPlansTable {
+	visit_id: string;
+	outlet_id: string;
+	date: string;
+	lead_staff_id: string;
+	second_staff_id: string;
+	/** 1-based position in the team's route of the day. */
+	planned_order: number;
+	/** ISO-8601 UTC instant. */
+	planned_arrival: string;
+	published_at: string;
+	published_by: string;
+}
+
 export interface Database {
 	branches: BranchesTable;
 	outlets: OutletsTable;
@@ -233,6 +248,7 @@ export interface Database {
 	devices: DevicesTable;
 	sync_mutations: SyncMutationsTable;
 	visit_progress: VisitProgressTable;
+	visit_plans: VisitPlansTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

@@ -9,6 +9,7 @@ import { formAction } from '$lib/server/http/action';
 import { formVersion } from '$lib/server/http/form';
 import { requestDetail } from '$lib/server/views/request-detail';
 import { teamOptions } from '$lib/server/views/team';
+import { loadSlotSuggestions, parseSlotParam } from '$lib/server/planning/suggest-loader';
 import { visitEvidence } from '$lib/server/views/visit-evidence';
 import {
 	approveRequest,
@@ -27,11 +28,12 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, 'outlet_head');
 	const db = await getDb();
 	const detail = await requestDetail(db, user, event.params.id, getLocale());
-	const [staff, evidence] = await Promise.all([
+	const [staff, evidence, slots] = await Promise.all([
 		teamOptions(db, user.outletId ?? ''),
-		visitEvidence(db, user, { id: detail.request.id, outletId: user.outletId ?? '' })
+		visitEvidence(db, user, { id: detail.request.id, outletId: user.outletId ?? '' }),
+		loadSlotSuggestions(db, user, detail.request.id)
 	]);
-	return { ...detail, staff, evidence };
+	return { ...detail, staff, evidence, slots, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')) };
 };
 
 const empty = v.object({});

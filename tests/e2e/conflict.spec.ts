@@ -20,7 +20,9 @@ test('a visit cancelled by the head while the tablet completes it offline: refus
 	// The visit reaches the tablet while online.
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
-	await page.goto(`/field/visits/${visit.visitId}`);
+	// Through the day list (client-side navigation): deep links are offline.spec.ts's subject.
+	await page.goto(`/field?date=${date}`);
+	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
 	const syncBar = page.getByRole('region', { name: '同步状态' });
 	await expect(syncBar).toContainText('上次同步');
@@ -50,6 +52,16 @@ test('a visit cancelled by the head while the tablet completes it offline: refus
 	const card = page.locator('article.visit', { hasText: visit.residentName });
 	await expect(card).toContainText('此上门任务已被取消或改派');
 
+	// The conflicts page shows both sides; the team gives up its record, which the server logs.
+	await needsAction.click();
+	const conflict = page.getByTestId('conflict').filter({ hasText: visit.ref });
+	await expect(conflict.getByRole('region', { name: '本平板上的记录' })).toContainText('已完成');
+	await expect(conflict.getByRole('region', { name: '服务器上的情况' })).toContainText('已取消');
+	await conflict.getByRole('button', { name: '放弃本机记录' }).click();
+	await expect(conflict).toHaveCount(0);
+	await expect(needsAction).toHaveCount(0);
+	await expect(page.getByTestId('pending')).toHaveText('待同步 0 项', { timeout: 20_000 });
+
 	// The server: the request and visit are cancelled, the completion was not recorded, and the
 	// audit log holds the head's cancellation AND the tablet's refused mutation.
 	const db = serverDb();
@@ -74,11 +86,18 @@ test('a visit cancelled by the head while the tablet completes it offline: refus
 		expect(rejects[0].username).toBe('staff1');
 		expect(first.reason).toMatch(/^err_transition_/);
 		expect(first.deviceId).toBeTruthy();
-		expect(entries.some((e) => e.action === 'record_outcome' || e.action === 'sync_apply')).toBe(false);
+		expect(entries.some((e) => e.action === 'record_outcome')).toBe(false);
+		// The only applied mutation is the discard report; it lists what the team gave up.
+		const applied = entries.filter((e) => e.action === 'sync_apply' || e.action === 'sync_discard');
+		expect(applied.map((e) => e.action)).toEqual(['sync_discard']);
+		expect(applied[0].details).toContain('visit.complete');
+		expect(applied[0].details).not.toContain('data:image');
 
-		const decided = db.prepare(`select result, reason from sync_mutations where entity_id = ?`).all(visit.visitId) as { result: string; reason: string }[];
-		expect(decided.length).toBeGreaterThan(0);
-		expect(decided.every((m) => m.result === 'rejected')).toBe(true);
+		const decided = db.prepare(`select type, result from sync_mutations where entity_id = ?`).all(visit.visitId) as { type: string; result: string }[];
+		expect(decided.filter((m) => m.result === 'rejected').length).toBeGreaterThan(0);
+		expect(decided.filter((m) => m.result === 'applied').map((m) => m.type)).toEqual(['sync.discard']);
+		// Each mutation of the tablet's work is decided: refused, or recorded as given up.
+		expect(decided.filter((m) => m.type === 'visit.complete').map((m) => m.result)).toEqual([expect.stringMatching(/^(rejected|discarded)$/)]);
 	} finally {
 		db.close();
 	}

@@ -11,6 +11,9 @@ import { databaseNames, fieldLogin, pendingCount, planVisit, userId } from './fi
  * The visits are staff1's with staff3 (张伟), so staff2 (李婷), user B, is never on them.
  */
 const DATA_DIR = process.env.E2E_DATA_DIR || '.tmp/e2e-data';
+// The subject is what each user's pages and IndexedDB hold, not the service worker (offline.spec.ts
+// covers it): without it, B's deep link to A's visit is served by the server's own shell.
+test.use({ serviceWorkers: 'block' });
 const dbOf = (username: string) => `doorstep-field-${userId(DATA_DIR, username)}`;
 
 async function openDay(page: Page, date: string) {

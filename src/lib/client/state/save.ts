@@ -1,0 +1,13 @@
+/**
+ * Runs a save on the tablet and turns a failure (storage full, a database error) into the
+ * message code the screen shows: a step that could not be saved must never look saved.
+ */
+export async function saveOrReport(work: () => Promise<unknown>): Promise<string | null> {
+	try {
+		await work();
+		return null;
+	} catch (err) {
+		const name = err instanceof Error ? err.message : '';
+		return name === 'sync_err_signature_too_large' ? name : 'sync_err_storage';
+	}
+}

@@ -41,6 +41,8 @@ export default defineConfig({
 				navigateFallback: '/field-shell',
 				navigateFallbackAllowlist: [/^\/field(\/|$)/],
 				cleanupOutdatedCaches: true,
+				// Background Sync 'sync' events wake the open field pages (static/sw-sync.js).
+				importScripts: ['/sw-sync.js'],
 				maximumFileSizeToCacheInBytes: 3 * 1024 * 1024
 			},
 			kit: { includeVersionFile: true }

@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import { closeUserDb, deleteUserDb, openUserDb, type DoorstepDb } from '$lib/client/db';
 import { SyncEngine } from '$lib/client/sync/engine';
 import { createHttpTransport } from '$lib/client/sync/http-transport';
+import { requestBackgroundSync, wireBrowserTriggers } from '$lib/client/sync/triggers';
 import type { SyncStatus } from '$lib/client/sync/status';
 import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
 
@@ -40,24 +41,21 @@ export class FieldSession {
 		void navigator.storage?.persist?.();
 	}
 
+	/** Online/offline, returning to the app, and Background Sync where the browser has it. */
 	private wireTriggers(engine: SyncEngine): void {
-		const online = () => void engine.handleOnline();
-		const offline = () => engine.handleOffline();
-		const visibility = () => engine.handleVisibilityChange(document.visibilityState === 'visible');
-		window.addEventListener('online', online);
-		window.addEventListener('offline', offline);
-		document.addEventListener('visibilitychange', visibility);
-		this.cleanup.push(() => {
-			window.removeEventListener('online', online);
-			window.removeEventListener('offline', offline);
-			document.removeEventListener('visibilitychange', visibility);
-			engine.stop();
-		});
+		this.cleanup.push(wireBrowserTriggers(engine, { window, document }), () => engine.stop());
+		const onMessage = (event: MessageEvent) => {
+			if (event.data?.type === 'doorstep-sync') void engine.handleBackgroundSync();
+		};
+		navigator.serviceWorker?.addEventListener('message', onMessage);
+		this.cleanup.push(() => navigator.serviceWorker?.removeEventListener('message', onMessage));
 	}
 
 	/** After a change on the device: push soon. */
 	changed(): void {
 		void this.engine?.changed();
+		// If the push cannot happen now, let the browser wake us when the network is back.
+		void navigator.serviceWorker?.ready.then((registration) => requestBackgroundSync(registration as never));
 	}
 
 	/**

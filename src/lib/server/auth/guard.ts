@@ -11,7 +11,7 @@ const AREA_ROLES: { prefix: string; roles: Role[] }[] = [
 ];
 
 // /field-shell and the manifest carry no data: the service worker and the browser fetch them.
-const PUBLIC_PATHS = ['/login', '/lang', '/favicon.svg', '/robots.txt', '/field-shell', '/manifest.webmanifest', '/sw.js', '/icons'];
+const PUBLIC_PATHS = ['/login', '/lang', '/favicon.svg', '/robots.txt', '/field-shell', '/manifest.webmanifest', '/sw.js', '/sw-sync.js', '/icons'];
 
 function matches(pathname: string, prefix: string): boolean {
 	return pathname === prefix || pathname.startsWith(prefix + '/');

@@ -1,5 +1,6 @@
-import { solve, type Job, type LatLng, type RouteStep, type Solution, type UnassignedReason } from '$lib/routing';
+import { solve, type Job, type LatLng, type RouteStep, type Solution, type UnassignedReason, type Vehicle } from '$lib/routing';
 import { minutes, stopJob, teamVehicle, toClock, type Stop, type Team } from './day-model';
+import { movedIntoClashes } from './staff-clashes';
 
 /*
  * The dispatch board's planning: optimise a day's visits over the teams (vehicles leaving and
@@ -43,6 +44,28 @@ interface DayInput {
 export const OPTIMISE = { timeLimitMs: 2000, maxIterations: 20_000, seed: 1 };
 const EVALUATE = { maxIterations: 0, timeLimitMs: 500, seed: 1 };
 
+/**
+ * The double-booking rule as capacity: a team may not hold two visits whose windows overlap
+ * (approveRequest and rescheduleVisit refuse it), even when the optimiser could serve both.
+ * Two windows overlap exactly when both contain the later start, so one capacity-1 dimension
+ * per distinct window start, used by every window containing it, expresses the rule.
+ */
+function noOverlapCapacity(visits: Stop[]): { amount: (v: Stop) => number[]; capacity: number[] } {
+	const starts = [...new Set(visits.map((v) => v.start))].sort();
+	return {
+		amount: (v) => starts.map((t) => (v.start <= t && t < v.end ? 1 : 0)),
+		capacity: starts.map(() => 1)
+	};
+}
+
+function vehiclesAndJobs(input: DayInput, lockOf: (v: Stop) => Job['lock']): { jobs: Job[]; vehicles: Vehicle[] } {
+	const { amount, capacity } = noOverlapCapacity(input.visits);
+	return {
+		jobs: input.visits.map((v) => ({ ...stopJob(v, lockOf(v)), amount: amount(v) })),
+		vehicles: input.teams.map((t) => ({ ...teamVehicle(t, input.outlet), capacity }))
+	};
+}
+
 function entryOf(step: RouteStep, previousDeparture: number | null): TimelineEntry {
 	const kind = step.type === 'job' ? 'visit' : step.type === 'break' ? 'lunch' : step.type;
 	const at = step.type === 'start' ? step.departure : step.arrival;
@@ -77,27 +100,34 @@ function planOf(solution: Solution, teams: Team[]): DayPlan {
 	};
 }
 
-/** The optimiser's best plan for the day; `locks` keeps a visit on the chosen team. */
-export function optimiseDay(input: DayInput, locks: Map<string, string>, options = OPTIMISE): DayPlan {
+/** Rounds of "keep the clashing moves where they were" before giving the plan as it is. */
+const CLASH_ROUNDS = 3;
+
+/**
+ * The optimiser's best plan for the day; `locks` keeps a visit on the chosen team. `current`
+ * (visit → its team now) lets moves that would double-book a member shared by two teams be
+ * undone (see staff-clashes.ts).
+ */
+export function optimiseDay(input: DayInput, locks: Map<string, string>, current = new Map<string, string>(), options = OPTIMISE): DayPlan {
 	const teamKeys = new Set(input.teams.map((t) => t.key));
-	const jobs: Job[] = input.visits.map((v) => {
-		const team = locks.get(v.id);
-		return stopJob(v, team && teamKeys.has(team) ? { vehicle: team } : undefined);
-	});
-	const vehicles = input.teams.map((t) => teamVehicle(t, input.outlet));
-	return planOf(solve({ jobs, vehicles }, options), input.teams);
+	const kept = new Map([...locks].filter(([, team]) => teamKeys.has(team)));
+	for (let round = 1; ; round++) {
+		const problem = vehiclesAndJobs(input, (v) => (kept.has(v.id) ? { vehicle: kept.get(v.id)! } : undefined));
+		const plan = planOf(solve(problem, options), input.teams);
+		const clashes = movedIntoClashes(plan, input.teams, input.visits, current);
+		if (clashes.length === 0 || round === CLASH_ROUNDS) return plan;
+		// The head's own locks stand; a clash they cause is refused when publishing, with the reason.
+		const undo = clashes.filter((id) => !locks.has(id));
+		if (undo.length === 0) return plan;
+		for (const id of undo) kept.set(id, current.get(id)!);
+	}
 }
 
 /** Timings of a given plan: each team serves its visits in exactly the given order. */
 export function evaluateAssignment(input: DayInput, routes: Map<string, string[]>): DayPlan {
-	const byId = new Map(input.visits.map((v) => [v.id, v]));
-	const jobs: Job[] = [];
-	for (const [team, ids] of routes) {
-		ids.forEach((id, i) => {
-			const visit = byId.get(id);
-			if (visit) jobs.push(stopJob(visit, { vehicle: team, sequence: i }));
-		});
-	}
-	const vehicles = input.teams.map((t) => teamVehicle(t, input.outlet));
-	return planOf(solve({ jobs, vehicles }, EVALUATE), input.teams);
+	const placed = new Map<string, { vehicle: string; sequence: number }>();
+	for (const [team, ids] of routes) ids.forEach((id, i) => placed.set(id, { vehicle: team, sequence: i }));
+	const visits = input.visits.filter((v) => placed.has(v.id));
+	const problem = vehiclesAndJobs({ ...input, visits }, (v) => placed.get(v.id));
+	return planOf(solve(problem, EVALUATE), input.teams);
 }

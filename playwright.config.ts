@@ -1,12 +1,11 @@
 import { defineConfig, devices } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { chromiumArgs, systemChromium } from './tests/e2e/browser';
 
 /**
  * End-to-end tests drive the real built server (adapter-node) on a fresh SQLite data folder with
  * demo data, in real Chromium. On machines without a downloadable browser we use Debian's
  * Chromium; elsewhere Playwright's own browser.
  */
-const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
@@ -27,16 +26,7 @@ export default defineConfig({
 		viewport: { width: 1180, height: 820 },
 		launchOptions: {
 			executablePath: systemChromium,
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-				'--use-fake-device-for-media-stream',
-				'--use-fake-ui-for-media-stream'
-			]
+			args: chromiumArgs
 		}
 	},
 	webServer: {

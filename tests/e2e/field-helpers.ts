@@ -18,18 +18,8 @@ import { DEMO_PASSWORD, login, shanghaiDate } from './helpers';
 // ---------------------------------------------------------------------------------------------
 // The browser
 
-/** The same Chromium and flags as playwright.config.ts (for launchPersistentContext). */
-export const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-export const chromiumArgs = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--use-fake-device-for-media-stream',
-	'--use-fake-ui-for-media-stream'
-];
+export { chromiumArgs, systemChromium } from './browser';
+import { chromiumArgs, systemChromium } from './browser';
 
 /** Context options of the field tablet (the config's `use`, minus what a persistent context lacks). */
 export function tabletOptions(baseURL: string) {

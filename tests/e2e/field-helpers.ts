@@ -2,7 +2,6 @@ import { expect, request, type APIRequestContext, type BrowserContext, type Page
 import Database from 'better-sqlite3';
 import { parse as devalueParse } from 'devalue';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { makeResidentId } from '../../src/lib/domain/resident-id';

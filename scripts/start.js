@@ -33,6 +33,10 @@ if (buildIsStale()) {
 }
 
 process.env.PORT ??= '3000';
+// adapter-node assumes https when ORIGIN is unset, and SvelteKit then refuses every form post
+// from http://localhost as cross-site. For the local demo the origin is this machine; behind a
+// proxy or for tablets on the network, set ORIGIN to the address they use.
+process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
 const host = process.env.HOST || 'localhost';
 console.log(`Doorstep listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${process.env.PORT}`);
 await import(buildEntry);

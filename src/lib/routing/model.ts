@@ -6,8 +6,9 @@
  * Every node has a matrix location (breaks: -1, they happen where the team is) and a list of
  * start windows stored flat in twStart/twEnd.
  */
-import { flattenMatrices, greatCircleMatrices, type FlatMatrices } from './matrix';
-import type { Id, Objective, Place, Problem, TimeWindow } from './types';
+import type { FlatMatrices } from './matrix';
+import { resolvePlaces } from './places';
+import type { Id, Objective, Problem, TimeWindow } from './types';
 
 export interface Model {
 	jobCount: number;
@@ -72,53 +73,6 @@ export function resolveObjective(o: Objective | undefined): Required<Objective> 
 	const perDistance = o?.perDistance ?? 0;
 	const perTravelTime = o?.perTravelTime ?? (perDistance === 0 ? 1 : 0);
 	return { perDistance, perTravelTime, perVehicle: o?.perVehicle ?? 0 };
-}
-
-/** Resolves every place to a matrix index, building great-circle matrices when none are given. */
-function resolvePlaces(problem: Problem): { matrices: FlatMatrices; indexOf: (p: Place | undefined, what: string) => number } {
-	if (problem.matrices) {
-		const matrices = flattenMatrices(problem.matrices);
-		const n = matrices.nowhere;
-		return {
-			matrices,
-			indexOf(p, what) {
-				if (!p) return n;
-				const i = p.locationIndex;
-				if (i === undefined || !Number.isInteger(i) || i < 0 || i >= n) {
-					throw new Error(`${what}: locationIndex must be an integer in [0, ${n}) when matrices are given`);
-				}
-				return i;
-			}
-		};
-	}
-	const points: { lat: number; lng: number }[] = [];
-	const byKey = new Map<string, number>();
-	const pointOf = (p: Place | undefined, what: string): number => {
-		if (!p) return -1;
-		if (!p.location) throw new Error(`${what}: needs a location when no matrices are given`);
-		const key = `${p.location.lat},${p.location.lng}`;
-		let i = byKey.get(key);
-		if (i === undefined) {
-			i = points.length;
-			points.push(p.location);
-			byKey.set(key, i);
-		}
-		return i;
-	};
-	const indices = new Map<Place, number>();
-	const remember = (p: Place | undefined, what: string) => {
-		if (p) indices.set(p, pointOf(p, what));
-	};
-	problem.jobs.forEach((j) => remember(j, `job ${j.id}`));
-	problem.vehicles.forEach((v) => {
-		remember(v.start, `vehicle ${v.id} start`);
-		remember(v.end, `vehicle ${v.id} end`);
-	});
-	const matrices = flattenMatrices(greatCircleMatrices(points, problem.travel));
-	return {
-		matrices,
-		indexOf: (p) => (p ? (indices.get(p) as number) : matrices.nowhere)
-	};
 }
 
 export function compileModel(problem: Problem, objectiveInput?: Objective): Model {

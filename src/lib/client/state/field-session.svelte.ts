@@ -25,6 +25,14 @@ export class FieldSession {
 
 	async start(): Promise<void> {
 		const answer = await fetchCurrentUser();
+		if (answer === 'signed_out') {
+			// The server is reachable and knows no session (expired, signed out elsewhere, account
+			// deactivated): forget who was here and go to the sign-in page, as a server page would.
+			forgetUser();
+			this.state = 'signed_out';
+			location.replace('/login?next=/field');
+			return;
+		}
 		const user = typeof answer === 'object' ? answer : answer === 'offline' ? rememberedUser() : null;
 		if (!user || user.role !== 'field_staff') {
 			this.state = 'signed_out';

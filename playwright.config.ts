@@ -7,9 +7,13 @@ import { chromiumArgs, systemChromium } from './tests/e2e/browser';
  * Chromium; elsewhere Playwright's own browser.
  */
 const port = Number(process.env.E2E_PORT ?? 4173);
+// Every e2e server of this run copies its output here; log-scan.ts searches it afterwards.
+process.env.E2E_LOG_DIR ??= `.tmp/e2e-logs-${port}`;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	// After the whole run: no personal data or secrets in what the servers logged.
+	globalTeardown: './tests/e2e/log-scan.ts',
 	fullyParallel: false,
 	workers: 1,
 	retries: 0,
@@ -35,6 +39,6 @@ export default defineConfig({
 		reuseExistingServer: false,
 		timeout: 120_000,
 		stdout: 'pipe',
-		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` }
+		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, E2E_LOG_DIR: process.env.E2E_LOG_DIR }
 	}
 });

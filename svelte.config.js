@@ -10,8 +10,37 @@ const config = {
 		// Absolute asset paths: the service worker answers every /field/* URL with the one
 		// prerendered shell, whose relative ./_app/ paths would otherwise resolve per URL.
 		paths: { relative: false },
-		// SvelteKit's own origin check on form posts is our CSRF protection for actions.
-		csrf: { trustedOrigins: [] }
+		// SvelteKit's own origin check on form posts; the handle hook checks every other write
+		// (src/lib/server/security/csrf.ts).
+		csrf: { trustedOrigins: [] },
+		// Content-Security-Policy: nonces on rendered pages, hashes in a <meta> tag on the
+		// prerendered field shell ('auto'). The hook adds the configured tile server to img-src at
+		// run time (src/lib/server/http/headers.ts); frame-ancestors comes as a header on every
+		// response (src/lib/server/security/base-headers.js), a <meta> tag cannot carry it.
+		// style-src needs 'unsafe-inline': Svelte and SvelteKit write style attributes (a team's
+		// colour on the dispatch board, the route announcer, app.html's wrapper) and Leaflet's
+		// panes; scripts stay strict.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				// data: the signature pad's PNG and Leaflet's bundled icons; blob: photo previews
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'worker-src': ['self', 'blob:'],
+				// the camera preview (getUserMedia) and recorded blobs
+				'media-src': ['self', 'blob:', 'mediastream:'],
+				'manifest-src': ['self'],
+				'frame-src': ['none'],
+				'frame-ancestors': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'object-src': ['none']
+			}
+		}
 	}
 };
 

@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
+import { OWN_TILE_CACHE, OWN_TILE_MAX_ENTRIES, REMOTE_TILE_CACHE, REMOTE_TILE_MAX_ENTRIES, TILE_MAX_AGE_SECONDS } from './src/lib/map/tile-cache';
 
 export default defineConfig({
 	plugins: [
@@ -43,6 +44,32 @@ export default defineConfig({
 				cleanupOutdatedCaches: true,
 				// Background Sync 'sync' events wake the open field pages (static/sw-sync.js).
 				importScripts: ['/sw-sync.js'],
+				// Map tiles only (no personal data): cache-first, bounded in count and age. Our own
+				// /tiles/ (also filled by "prepare for offline"), and cross-origin images, which in
+				// this app are only a third-party tile source (opaque responses: status 0). Nothing
+				// else at runtime: never /api/ (photos, visits), never a server-rendered page.
+				runtimeCaching: [
+					{
+						urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/tiles/'),
+						handler: 'CacheFirst',
+						method: 'GET',
+						options: {
+							cacheName: OWN_TILE_CACHE,
+							expiration: { maxEntries: OWN_TILE_MAX_ENTRIES, maxAgeSeconds: TILE_MAX_AGE_SECONDS, purgeOnQuotaError: true },
+							cacheableResponse: { statuses: [200] }
+						}
+					},
+					{
+						urlPattern: ({ request, sameOrigin }) => !sameOrigin && request.destination === 'image',
+						handler: 'CacheFirst',
+						method: 'GET',
+						options: {
+							cacheName: REMOTE_TILE_CACHE,
+							expiration: { maxEntries: REMOTE_TILE_MAX_ENTRIES, maxAgeSeconds: TILE_MAX_AGE_SECONDS, purgeOnQuotaError: true },
+							cacheableResponse: { statuses: [0, 200] }
+						}
+					}
+				],
 				maximumFileSizeToCacheInBytes: 3 * 1024 * 1024
 			},
 			kit: { includeVersionFile: true }

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_TILE_URL, protectEveryResponse } from '../src/lib/server/security/base-headers.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const buildEntry = path.join(root, 'build', 'index.js');
@@ -37,6 +38,17 @@ process.env.PORT ??= '3000';
 // from http://localhost as cross-site. For the local demo the origin is this machine; behind a
 // proxy or for tablets on the network, set ORIGIN to the address they use.
 process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
+// adapter-node refuses bodies over 512 KB by default: above the photo upload (1 MB) and sync
+// push (5 MB) limits, so those endpoints can refuse with their own translated reasons.
+process.env.BODY_SIZE_LIMIT ??= '6M';
 const host = process.env.HOST || 'localhost';
 console.log(`Doorstep listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${process.env.PORT}`);
-await import(buildEntry);
+const { server } = await import(buildEntry);
+// adapter-node serves build assets and the prerendered field shell before any SvelteKit hook
+// runs: give those responses the security headers too. (Right after the import, before the
+// event loop turns: no request has been handled yet.)
+protectEveryResponse(server.server, {
+	https: process.env.ORIGIN.startsWith('https:'),
+	tileUrl: process.env.TILE_URL ?? DEFAULT_TILE_URL,
+	prerenderedDir: path.join(root, 'build', 'prerendered')
+});

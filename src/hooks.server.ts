@@ -8,6 +8,8 @@ import { config } from '$lib/server/config';
 import { loadSession } from '$lib/server/auth/session';
 import { guardRoute } from '$lib/server/auth/guard';
 import { securityHeaders } from '$lib/server/http/headers';
+import { tileImageSource } from '$lib/server/security/csp';
+import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
 
 /** Runs once at start: migrations (inside getDb) and the demo data on an empty database. */
 export const init: ServerInit = async () => {
@@ -22,10 +24,16 @@ const i18n: Handle = ({ event, resolve }) =>
 		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale === 'zh' ? 'zh-CN' : locale) });
 	});
 
+/** Every state change must come from this app's own pages (src/lib/server/security/csrf.ts). */
+const csrf: Handle = ({ event, resolve }) => refuseCrossSite(event) ?? resolve(event);
+
 const session: Handle = async ({ event, resolve }) => {
 	await loadSession(event);
 	return resolve(event);
 };
+
+/** Photo uploads and sync pushes per user (sign-in failures are limited in the login action). */
+const rateLimit: Handle = ({ event, resolve }) => refuseOverWriteLimit(event) ?? resolve(event);
 
 const guard: Handle = async ({ event, resolve }) => {
 	const refused = guardRoute(event) ?? (event.request.method === 'POST' ? refuseOddAction(event.url) : null);
@@ -43,11 +51,11 @@ function refuseOddAction(url: URL): Response | null {
 
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	securityHeaders(response.headers, event.url.pathname);
+	securityHeaders(response.headers, { pathname: event.url.pathname, https: event.url.protocol === 'https:', tileSource: tileImageSource(config().tileUrl) });
 	return response;
 };
 
-export const handle = sequence(headers, i18n, session, guard);
+export const handle = sequence(headers, i18n, csrf, session, rateLimit, guard);
 
 /**
  * Unexpected errors: log what helps to fix them (route, error name and message, a reference)

@@ -1,4 +1,5 @@
 import { expect, request, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { takeRequiredPhotos } from './photo-helpers';
 import Database from 'better-sqlite3';
 import { parse as devalueParse } from 'devalue';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -340,16 +341,19 @@ export async function workVisit(page: Page, team: { lead: string; second: string
 	await page.getByRole('radio', { name: '已办理' }).check();
 	await expect(page.getByRole('radio', { name: '已办理' })).toBeChecked();
 
-	// 3. consent: the resident signs on the canvas, the team saves it
+	// 3. photos: every kind the visit's services require, with the fake camera
+	await takeRequiredPhotos(page);
+
+	// 4. consent: the resident signs on the canvas, the team saves it
 	await page.getByRole('button', { name: '下一步' }).click();
-	await expect(stepButton('3. 知情同意与签名')).toHaveAttribute('aria-current', 'step');
+	await expect(stepButton('4. 知情同意与签名')).toHaveAttribute('aria-current', 'step');
 	await drawSignature(page);
 	await page.getByRole('button', { name: '确认签名' }).click();
 	await expect(page.getByText('签名已保存在本平板上。')).toBeVisible();
 
-	// 4. outcome, notes, both confirmations, finish
+	// 5. outcome, notes, both confirmations, finish
 	await page.getByRole('button', { name: '下一步' }).click();
-	await expect(stepButton('4. 结果与确认')).toHaveAttribute('aria-current', 'step');
+	await expect(stepButton('5. 结果与确认')).toHaveAttribute('aria-current', 'step');
 	await page.getByRole('radio', { name: '已完成' }).check();
 	await page.fill('#finish-note', note);
 	await page.getByRole('checkbox', { name: `我（${team.lead}）确认以上记录属实` }).check();

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '$lib/domain/calendar';
 import { consentHash, CURRENT_CONSENT_VERSION } from '$lib/domain/consent';
+import type { PhotoKind, PhotoManifestEntry } from '$lib/domain/photos';
 import type { SessionUser } from '$lib/server/auth/types';
 import { listAuditForEntity } from '$lib/server/repos/audit';
+import { manifestFor } from '$lib/server/photos/repo';
 import { getRequest } from '$lib/server/repos/requests';
 import { getUserByUsername } from '$lib/server/repos/users';
 import { getVisit } from '$lib/server/repos/visits';
 import { handlePull, handlePush } from '$lib/server/sync/http';
-import { registerDevice, revokeDevice } from '$lib/server/sync/devices';
+import { registerDevice } from '$lib/server/sync/devices';
 import { approveRequest, cancelRequest, rescheduleVisit, submitRequest } from '$lib/server/workflow';
 import { DEVICE_HEADER, SYNC_LIMITS, type Mutation, type MutationType, type PayloadByType, type PullResponse, type PushResponse } from '$lib/client/sync/protocol';
 import { actor, newRequestInput, rowCounts, seedDemo, today } from './fixtures';
@@ -51,8 +53,14 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		return { id: randomUUID(), type, entityId, baseVersion, payload, createdAt: new Date().toISOString(), deviceId };
 	}
 
-	async function completion(s1: { id: string }, s2: { id: string }): Promise<PayloadByType['visit.complete']> {
+	/** The manifest of photos a tablet sends with a completion (their bytes go by PUT /api/photos). */
+	function photoManifest(kinds: PhotoKind[] = ['id_front', 'id_back', 'staff_with_customer', 'signed_document']): PhotoManifestEntry[] {
+		return kinds.map((kind, i) => ({ id: randomUUID(), kind, sha256: String(i).repeat(64), bytes: 300_000, takenAt: new Date().toISOString(), position: { lat: 30.16, lng: 120.26, accuracyM: 12 } }));
+	}
+
+	async function completion(s1: { id: string }, s2: { id: string }, photos = photoManifest()): Promise<PayloadByType['visit.complete']> {
 		return {
+			photos,
 			outcome: 'completed',
 			note: '已办理密码重置',
 			visitedAt: new Date(Date.now() - 60_000).toISOString(),
@@ -124,6 +132,8 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		const progress = await t.db.selectFrom('visit_progress').selectAll().where('visit_id', '=', visit.id).executeTakeFirstOrThrow();
 		expect(progress).toMatchObject({ arrival_distance_m: 25, consent_by: 'resident', completed_by: user.id });
 		expect(JSON.parse(progress.checklist)).toMatchObject({ pin_reset: { ticked: [0, 1] } });
+		expect(JSON.parse(progress.photo_manifest)).toEqual((batch[4].payload as PayloadByType['visit.complete']).photos);
+		expect(await manifestFor(t.db, visit.id)).toEqual((batch[4].payload as PayloadByType['visit.complete']).photos);
 
 		const counts = { ...(await rowCounts(t.db)), sync: await syncRows() };
 		const replay = await push(user, dev, batch);
@@ -136,6 +146,40 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		expect(audit.filter((a) => a.action === 'sync_apply')).toHaveLength(5);
 		expect(audit.find((a) => a.action === 'sync_apply' && a.details.type === 'visit.complete')!.details).toMatchObject({ deviceId: dev, payload: { outcome: 'completed', consent: { signed: true } } });
 		expect(JSON.stringify(audit)).not.toContain('base64');
+		// The audit names the photos, without their hashes or positions.
+		const photosAudit = audit.find((a) => a.details.type === 'visit.complete')!.details.payload as { photos: unknown[] };
+		expect(photosAudit.photos).toEqual((batch[4].payload as PayloadByType['visit.complete']).photos!.map(({ id, kind }) => ({ id, kind })));
+	});
+
+	it('refuses to complete a visit whose manifest lacks a required photo, and sends the requirements', async () => {
+		const { request: req, visit, s1, s2 } = await scheduledVisit();
+		const user = await sessionUser('staff1');
+		const dev = await device(user);
+		const pulled = await pull(user, dev, null);
+		expect(pulled.body.services?.find((s) => s.code === 'pin_reset')?.requiredPhotos).toEqual(['id_front', 'id_back', 'staff_with_customer', 'signed_document']);
+		expect(pulled.body.services?.find((s) => s.code === 'ss_card_activation')?.requiredPhotos).toEqual(['id_front', 'id_back', 'staff_with_customer']);
+
+		const before = await rowCounts(t.db);
+		const noSigned = mutation('visit.complete', visit.id, 1, await completion(s1, s2, photoManifest(['id_front', 'id_back', 'staff_with_customer', 'other'])), dev);
+		const noPhotos = mutation('visit.complete', visit.id, 1, { ...(await completion(s1, s2)), photos: undefined }, dev);
+		const followUp = mutation('visit.complete', visit.id, 1, { ...(await completion(s1, s2, [])), outcome: 'follow_up' }, dev);
+		for (const m of [noSigned, noPhotos, followUp]) {
+			expect((await push(user, dev, [m])).body.results[0]).toMatchObject({ status: 'rejected', reason: 'err_photos_missing' });
+		}
+		expect(await getRequest(t.db, req.id)).toMatchObject({ status: 'approved' });
+		expect((await rowCounts(t.db)).visits).toBe(before.visits);
+
+		// A malformed manifest is refused as a payload: bad id, bad hash, too many, repeated ids.
+		const bad = await completion(s1, s2);
+		const tooMany = photoManifest(Array(21).fill('other'));
+		for (const photos of [[{ ...bad.photos![0], id: 'x' }], [{ ...bad.photos![0], sha256: 'abc' }], [{ ...bad.photos![0], kind: 'selfie' }], tooMany, [bad.photos![0], bad.photos![0]]]) {
+			const m = mutation('visit.complete', visit.id, 1, { ...bad, photos } as PayloadByType['visit.complete'], dev);
+			expect((await push(user, dev, [m])).body.results[0]).toMatchObject({ status: 'rejected', reason: 'invalid_payload' });
+		}
+
+		// Nobody home: no services provided, so no photos are needed.
+		const notHome = mutation('visit.complete', visit.id, 1, { outcome: 'not_home', note: null, visitedAt: new Date().toISOString(), consent: null, confirmedBy: [s1.id, s2.id] }, dev);
+		expect((await push(user, dev, [notHome])).body.results[0]).toMatchObject({ status: 'applied', visit: { outcome: 'not_home' } });
 	});
 
 	it('answers concurrent pushes of the same batch once', async () => {
@@ -240,8 +284,7 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		expect(await send(JSON.stringify({ mutations: [good()] }), '')).toEqual({ status: 403, body: { message: 'sync_err_device' } });
 		const foreignDevice = await device(await sessionUser('staff2'));
 		expect((await send(JSON.stringify({ mutations: [good()] }), foreignDevice)).status).toBe(403);
-		await revokeDevice(t.db, user.id, dev);
-		expect((await send(JSON.stringify({ mutations: [good()] }))).status).toBe(403);
+		// A revoked device's push is still applied: see tests/integration/device-revocation.test.ts.
 		expect({ ...(await rowCounts(t.db)), sync: await syncRows() }).toEqual(before);
 	});
 });

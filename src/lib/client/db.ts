@@ -10,6 +10,7 @@ import Dexie, { type Table } from 'dexie';
 import type { ResidentView } from '$lib/domain/privacy';
 import type { VisitOutcome } from '$lib/domain/status';
 import type { ConsentRecord, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
+import type { PhotoKind, PhotoReceipt } from '$lib/domain/photos';
 
 /** A visit as the server last sent it, the resident kept in `residents`. */
 export interface LocalVisit extends Omit<SyncVisit, 'resident'> {
@@ -80,6 +81,33 @@ export interface SyncStateRow {
 	lastAttemptAt: string | null;
 }
 
+export type PhotoStatus = 'queued' | 'uploading' | 'uploaded' | 'refused';
+
+/**
+ * An identity-verification photo taken on this tablet (see lib/client/photos). `blob` is the
+ * final JPEG (scaled, watermarked, no camera metadata); it becomes null only through the
+ * retention rule (photos/retention.ts), after the server's receipt and the visit's sync.
+ */
+export interface LocalPhoto {
+	id: string;
+	visitId: string;
+	kind: PhotoKind;
+	blob: Blob | null;
+	sha256: string;
+	bytes: number;
+	width: number;
+	height: number;
+	takenAt: string;
+	position: { lat: number; lng: number; accuracyM: number } | null;
+	status: PhotoStatus;
+	attempts: number;
+	/** Epoch ms before which the queue does not try again (0: at once). */
+	nextAttemptAt: number;
+	/** Message code of the last failure (`photo_err_<code>`, `sync_err_network`…), null after success. */
+	lastError: string | null;
+	receipt: PhotoReceipt | null;
+}
+
 export class DoorstepDb extends Dexie {
 	declare visits: Table<LocalVisit, string>;
 	declare residents: Table<LocalResident, string>;
@@ -87,6 +115,7 @@ export class DoorstepDb extends Dexie {
 	declare drafts: Table<VisitDraft, string>;
 	declare outbox: Table<OutboxEntry, number>;
 	declare syncState: Table<SyncStateRow, string>;
+	declare photos: Table<LocalPhoto, string>;
 
 	readonly userId: string;
 
@@ -101,6 +130,8 @@ export class DoorstepDb extends Dexie {
 			outbox: '++seq, &id, entityId, status',
 			syncState: 'key'
 		});
+		// Identity-verification photos (issue 4): a new table, no existing row changes.
+		this.version(2).stores({ photos: 'id, visitId, status' });
 	}
 }
 

@@ -5,6 +5,8 @@
  * `createVisitActions`, which does).
  */
 import type { VisitOutcome } from '$lib/domain/status';
+import { missingPhotoKinds, requiredPhotoKinds, type PhotoKind } from '$lib/domain/photos';
+import { photoManifest } from './photos/pipeline';
 import type { DoorstepDb, VisitDraft } from './db';
 import { enqueue } from './sync/outbox';
 import { SYNC_LIMITS, type ConsentRecord, type ServiceOutcome } from './sync/protocol';
@@ -40,7 +42,7 @@ export function distanceMeters(a: { lat: number; lng: number }, b: { lat: number
 }
 
 async function change(db: DoorstepDb, visitId: string, now: Date, work: (draft: VisitDraft) => Promise<void> | void): Promise<VisitDraft> {
-	return db.transaction('rw', [db.drafts, db.outbox, db.visits, db.syncState], async () => {
+	return db.transaction('rw', [db.drafts, db.outbox, db.visits, db.syncState, db.services, db.photos], async () => {
 		const draft = { ...(await getDraft(db, visitId)) };
 		await work(draft);
 		draft.updatedAt = now.toISOString();
@@ -122,13 +124,34 @@ export class SignatureTooLargeError extends Error {
 	}
 }
 
-/** The final step: queues `visit.complete` (the server records the outcome on the request). */
+/** A completed/follow-up visit needs every photo kind its services require. */
+export class PhotosMissingError extends Error {
+	constructor(readonly kinds: PhotoKind[]) {
+		super('photo_ui_err_missing');
+		this.name = 'PhotosMissingError';
+	}
+}
+
+/** Outcomes that say the service happened: these need the identity-verification photos. */
+export const outcomeNeedsPhotos = (outcome: VisitOutcome | null): boolean => outcome === 'completed' || outcome === 'follow_up';
+
+/**
+ * The final step: queues `visit.complete` (the server records the outcome on the request) with
+ * the manifest of the visit's photos. Refused (nothing saved) while a required kind is missing.
+ */
 export function completeVisit(db: DoorstepDb, visitId: string, completion: Completion, now: Date = new Date()): Promise<VisitDraft> {
 	if (completion.consent && completion.consent.signature.length > SYNC_LIMITS.maxSignatureChars) throw new SignatureTooLargeError();
 	return change(db, visitId, now, async (d) => {
 		const at = now.toISOString();
+		const photos = await db.photos.where('visitId').equals(visitId).toArray();
+		if (outcomeNeedsPhotos(completion.outcome)) {
+			const visit = await db.visits.get(visitId);
+			const services = visit ? (await db.services.bulkGet(visit.services)).filter((s) => !!s) : [];
+			const missing = missingPhotoKinds(requiredPhotoKinds(services), photos);
+			if (missing.length) throw new PhotosMissingError(missing);
+		}
 		Object.assign(d, { outcome: completion.outcome, note: completion.note ?? '', consent: completion.consent, confirmedBy: completion.confirmedBy, completedAt: at, step: 'completed' });
-		await enqueue(db, 'visit.complete', visitId, { ...completion, visitedAt: at }, now);
+		await enqueue(db, 'visit.complete', visitId, { ...completion, visitedAt: at, photos: photoManifest(photos) }, now);
 	});
 }
 

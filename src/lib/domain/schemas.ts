@@ -190,6 +190,10 @@ export const outcomeSchema = v.object(
 	E.required
 );
 
+/** The outlet head's review of a visit's evidence: accept (no reason) or send back (reason). */
+export const acceptEvidenceSchema = v.object({ visitId: idRef() }, E.required);
+export const sendBackEvidenceSchema = v.object({ visitId: idRef(), reason: text(300, 2) }, E.required);
+
 export * from './schemas-admin';
 
 export type LoginInput = v.InferOutput<typeof loginSchema>;

@@ -18,7 +18,8 @@ export const AUDIT_ACTIONS = [
 	'reopen',
 	'process',
 	'reveal_id',
-	'visit_cancel'
+	'visit_cancel',
+	'photo_upload'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
 

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import type { IdMaskPolicy } from '$lib/domain/privacy';
+import { readRateLimits, type RateLimitConfig } from '$lib/server/security/limits';
+import type { TileSource } from '$lib/map/tile-source';
+import { readTileSource } from '$lib/server/map/tile-config';
 
 /**
  * Every environment variable the server reads, parsed once with its default.
@@ -17,6 +20,12 @@ export interface AppConfig {
 	/** Leaflet tile URL template; empty disables the map (forms still work). */
 	tileUrl: string;
 	tileAttribution: string;
+	/** The whole tile source (lib/server/map/tile-config.ts); null when the map is off. */
+	tiles: TileSource | null;
+	/** MBTiles file served at /tiles/{z}/{x}/{y} (optional: missing file → 404s). */
+	mbtilesPath: string;
+	/** OSRM-compatible routing service (e.g. `http://osrm:5000`); empty: great-circle estimate. */
+	routingUrl: string;
 	/** How resident IDs are masked: 1+1 (default), 3+3 or 6+4. */
 	idMaskPolicy: IdMaskPolicy;
 	/** Session lifetime in hours. */
@@ -24,6 +33,20 @@ export interface AppConfig {
 	/** Failed logins before the account is locked, and for how long. */
 	loginMaxFailures: number;
 	loginLockMinutes: number;
+	/** Rate limits: failed sign-ins, photo uploads, sync pushes (lib/server/security/limits.ts). */
+	rateLimits: RateLimitConfig;
+	/** Where photo bytes live: a folder under dataDir (default) or S3-compatible storage. */
+	photoStorage: 'local' | 's3';
+	/** S3-compatible object storage (PHOTO_STORAGE=s3). Credentials null: the SDK's default chain. */
+	s3: {
+		endpoint: string | null;
+		bucket: string;
+		region: string;
+		accessKeyId: string | null;
+		secretAccessKey: string | null;
+		/** `bucket` in the path instead of the host name: MinIO, Ceph and most on-premises stores need it. */
+		forcePathStyle: boolean;
+	};
 }
 
 function intFrom(value: string | undefined, fallback: number): number {
@@ -33,17 +56,33 @@ function intFrom(value: string | undefined, fallback: number): number {
 
 export function readConfig(env: Record<string, string | undefined> = process.env): AppConfig {
 	const mask = env.ID_MASK_POLICY;
+	const dataDir = path.resolve(env.DATA_DIR || './data');
+	const tiles = readTileSource(env);
+	if (tiles.problem) console.warn(`[doorstep] ${tiles.problem}`);
 	return {
-		dataDir: path.resolve(env.DATA_DIR || './data'),
+		dataDir,
 		databaseUrl: env.DATABASE_URL ?? '',
 		seedDemo: env.SEED_DEMO !== '0',
 		adminPassword: env.ADMIN_PASSWORD || null,
-		tileUrl: env.TILE_URL ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
-		tileAttribution: env.TILE_ATTRIBUTION ?? '© OpenStreetMap contributors',
+		tileUrl: tiles.source?.url ?? '',
+		tileAttribution: tiles.source?.attribution ?? '',
+		tiles: tiles.source,
+		mbtilesPath: path.resolve(dataDir, env.MBTILES_PATH || 'tiles.mbtiles'),
+		routingUrl: (env.ROUTING_URL ?? '').trim().replace(/\/+$/, ''),
 		idMaskPolicy: mask === '3+3' || mask === '6+4' ? mask : '1+1',
 		sessionHours: intFrom(env.SESSION_HOURS, 12),
 		loginMaxFailures: intFrom(env.LOGIN_MAX_FAILURES, 5),
-		loginLockMinutes: intFrom(env.LOGIN_LOCK_MINUTES, 15)
+		loginLockMinutes: intFrom(env.LOGIN_LOCK_MINUTES, 15),
+		rateLimits: readRateLimits(env),
+		photoStorage: env.PHOTO_STORAGE === 's3' ? 's3' : 'local',
+		s3: {
+			endpoint: env.S3_ENDPOINT || null,
+			bucket: env.S3_BUCKET ?? '',
+			region: env.S3_REGION || 'us-east-1',
+			accessKeyId: env.S3_ACCESS_KEY_ID || null,
+			secretAccessKey: env.S3_SECRET_ACCESS_KEY || null,
+			forcePathStyle: env.S3_FORCE_PATH_STYLE ? env.S3_FORCE_PATH_STYLE === '1' : Boolean(env.S3_ENDPOINT)
+		}
 	};
 }
 

@@ -4,6 +4,9 @@ import { SyncEngine } from '$lib/client/sync/engine';
 import { createHttpTransport } from '$lib/client/sync/http-transport';
 import { requestBackgroundSync, wireBrowserTriggers } from '$lib/client/sync/triggers';
 import type { SyncStatus } from '$lib/client/sync/status';
+import { PhotoUploadQueue, type PhotoQueueStatus } from '$lib/client/photos/upload-queue';
+import { createHttpPhotoTransport } from '$lib/client/photos/http-photo-transport';
+import { applyRetention } from '$lib/client/photos/retention';
 import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
 
 export type SessionState = 'starting' | 'ready' | 'signed_out';
@@ -21,6 +24,9 @@ export class FieldSession {
 	// session is ready, and their queries must start once the database is open.
 	db = $state.raw<DoorstepDb | null>(null);
 	engine = $state.raw<SyncEngine | null>(null);
+	/** The identity-verification photos waiting for the server (lib/client/photos). */
+	photoStatus = $state<PhotoQueueStatus | null>(null);
+	photoQueue = $state.raw<PhotoUploadQueue | null>(null);
 	private cleanup: (() => void)[] = [];
 
 	async start(): Promise<void> {
@@ -43,6 +49,7 @@ export class FieldSession {
 		this.engine = new SyncEngine({ db: this.db, transport: createHttpTransport(), online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
 		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
 		this.wireTriggers(this.engine);
+		this.startPhotoQueue(this.db, this.engine);
 		this.user = user;
 		this.state = 'ready';
 		await this.engine.start();
@@ -59,6 +66,58 @@ export class FieldSession {
 		this.cleanup.push(() => navigator.serviceWorker?.removeEventListener('message', onMessage));
 	}
 
+	/**
+	 * The photo queue runs beside the sync engine and with its triggers: after each successful
+	 * sync (a push may have just applied a visit's completion, which lets the retention rule drop
+	 * uploaded photos' bytes), on online, on returning to the app, on its own back-off timer, and
+	 * when a photo is captured (photoCaptured).
+	 */
+	private startPhotoQueue(db: DoorstepDb, engine: SyncEngine): void {
+		const queue = new PhotoUploadQueue({ db, transport: createHttpPhotoTransport(), online: navigator.onLine, onUploaded: () => applyRetention(db) });
+		this.photoQueue = queue;
+		this.cleanup.push(queue.subscribe((s) => (this.photoStatus = s)));
+		let lastSuccess: string | null | undefined;
+		this.cleanup.push(
+			engine.subscribe((s) => {
+				if (s.lastSuccessAt === lastSuccess) return;
+				const first = lastSuccess === undefined;
+				lastSuccess = s.lastSuccessAt;
+				if (first) return;
+				void applyRetention(db)
+					.catch(() => 0)
+					.then(() => queue.kick());
+			})
+		);
+		const onOnline = () => void queue.handleOnline();
+		const onOffline = () => queue.handleOffline();
+		const onVisible = () => {
+			if (document.visibilityState !== 'hidden') void queue.kick();
+		};
+		window.addEventListener('online', onOnline);
+		window.addEventListener('offline', onOffline);
+		document.addEventListener('visibilitychange', onVisible);
+		if (!navigator.onLine) queue.handleOffline();
+		this.cleanup.push(() => {
+			window.removeEventListener('online', onOnline);
+			window.removeEventListener('offline', onOffline);
+			document.removeEventListener('visibilitychange', onVisible);
+			queue.stop();
+		});
+		void applyRetention(db)
+			.catch(() => 0)
+			.then(() => queue.start());
+	}
+
+	/** After a photo was kept on the device: upload it now if the network allows. */
+	photoCaptured(): void {
+		void this.photoQueue?.kick();
+	}
+
+	/** Photos with no receipt yet (waiting or refused): they count as unsynced work. */
+	get photosUnsynced(): number {
+		return (this.photoStatus?.left ?? 0) + (this.photoStatus?.refused ?? 0);
+	}
+
 	/** After a change on the device: push soon. */
 	changed(): void {
 		void this.engine?.changed();
@@ -73,7 +132,8 @@ export class FieldSession {
 	 */
 	async signOut(): Promise<void> {
 		const userId = this.user?.id;
-		const pending = (this.status?.pending ?? 0) + (this.status?.conflicts.length ?? 0);
+		// Photos without a receipt count: deleting the database would lose them for good.
+		const pending = (this.status?.pending ?? 0) + (this.status?.conflicts.length ?? 0) + this.photosUnsynced;
 		this.stop();
 		closeUserDb();
 		if (userId && pending === 0) await deleteUserDb(userId);
@@ -90,6 +150,8 @@ export class FieldSession {
 	stop(): void {
 		for (const fn of this.cleanup.splice(0)) fn();
 		this.engine = null;
+		this.photoQueue = null;
+		this.photoStatus = null;
 		this.db = null;
 	}
 }

@@ -8,6 +8,7 @@ export async function saveOrReport(work: () => Promise<unknown>): Promise<string
 		return null;
 	} catch (err) {
 		const name = err instanceof Error ? err.message : '';
-		return name === 'sync_err_signature_too_large' ? name : 'sync_err_storage';
+		// Refusals with their own message (the photo rules: photo_ui_err_…) pass through as they are.
+		return name === 'sync_err_signature_too_large' || name.startsWith('photo_ui_err_') ? name : 'sync_err_storage';
 	}
 }

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { CONSENT_BY } from '$lib/domain/consent';
+import { isPhotoId, PHOTO_KINDS, PHOTO_LIMITS } from '$lib/domain/photos';
 import { VISIT_OUTCOMES } from '$lib/domain/status';
 import { SERVICE_OUTCOMES, SYNC_LIMITS, type MutationType, type PayloadByType } from './protocol';
 
@@ -52,6 +53,28 @@ const CONSENT_RECORD = v.object({
 	signedAt: isoTime
 });
 
+/** One photo the tablet took at the visit (uploaded separately; see lib/domain/photos.ts). */
+const PHOTO_MANIFEST_ENTRY = v.object({
+	id: v.pipe(v.string(), v.check(isPhotoId)),
+	kind: v.picklist(PHOTO_KINDS),
+	sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+	bytes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(PHOTO_LIMITS.maxUploadBytes)),
+	takenAt: isoTime,
+	position: v.nullable(
+		v.object({
+			lat: v.pipe(finite, v.minValue(-90), v.maxValue(90)),
+			lng: v.pipe(finite, v.minValue(-180), v.maxValue(180)),
+			accuracyM: v.pipe(finite, v.minValue(0))
+		})
+	)
+});
+
+const PHOTO_MANIFEST = v.pipe(
+	v.array(PHOTO_MANIFEST_ENTRY),
+	v.maxLength(PHOTO_LIMITS.maxPerVisit),
+	v.check((list) => new Set(list.map((p) => p.id)).size === list.length, 'photo ids must be unique')
+);
+
 export const PAYLOAD_SCHEMAS: { [T in MutationType]: v.GenericSchema<unknown, PayloadByType[T]> } = {
 	'visit.start_travel': v.object({ at: isoTime }),
 	'visit.arrive': v.object({
@@ -72,7 +95,9 @@ export const PAYLOAD_SCHEMAS: { [T in MutationType]: v.GenericSchema<unknown, Pa
 		note,
 		visitedAt: isoTime,
 		consent: v.nullable(CONSENT_RECORD),
-		confirmedBy: v.pipe(v.array(id), v.maxLength(2))
+		confirmedBy: v.pipe(v.array(id), v.maxLength(2)),
+		// Optional: mutations queued by an app version without photos carry none.
+		photos: v.optional(PHOTO_MANIFEST)
 	}),
 	'sync.discard': v.object({
 		discarded: v.pipe(

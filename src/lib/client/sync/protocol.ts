@@ -6,7 +6,8 @@
  * (It lives under lib/client because the sync work owns that folder; the server imports it as it
  * would import lib/domain. Moving it to lib/domain later changes only import paths.)
  */
-import type { ChecklistItem } from '$lib/domain/services';
+import type { ChecklistItem, PhotoKind } from '$lib/domain/services';
+import type { PhotoManifestEntry } from '$lib/domain/photos';
 import type { ResidentView } from '$lib/domain/privacy';
 import type { RequestStatus, VisitOutcome } from '$lib/domain/status';
 import type { ConsentBy } from '$lib/domain/consent';
@@ -89,6 +90,12 @@ export interface CompletePayload {
 	consent: ConsentRecord | null;
 	/** User ids of the two team members who confirmed the outcome: lead and second. */
 	confirmedBy: string[];
+	/**
+	 * The photos taken at the visit (uploaded separately by the photo queue, maybe later). The
+	 * server refuses a completed/follow_up outcome whose manifest misses a required kind.
+	 * Optional on the wire: mutations queued by an older app version have none.
+	 */
+	photos?: PhotoManifestEntry[];
 }
 export interface DiscardedMutation {
 	id: string;
@@ -141,6 +148,7 @@ export type RejectReason =
 	| 'err_consent_relation'
 	| 'err_team_not_confirmed'
 	| 'err_unknown_service'
+	| 'err_photos_missing'
 	| `err_transition_${string}`
 	| (string & {});
 
@@ -158,6 +166,11 @@ export interface PushRequest {
  */
 export interface PushResponse {
 	results: MutationResult[];
+	/**
+	 * Present when this tablet was revoked: the push was still applied (nothing unsynced is lost),
+	 * and the device must now hand over the rest and wipe itself (docs/sync-protocol.md).
+	 */
+	revoked?: DeviceRevocation;
 }
 
 export interface ServerProgress {
@@ -195,6 +208,14 @@ export interface SyncVisit {
 	/** The visit row's version: the `baseVersion` of mutations made on this visit. */
 	version: number;
 	progress: ServerProgress | null;
+	/**
+	 * The visit's 1-based stop in its team's published route of the day (dispatch board), null
+	 * when no plan covers the visit as it stands (none published, or moved since). Part of the
+	 * pull's fingerprint, so a new publication reaches the tablets at their next pull.
+	 */
+	plannedOrder: number | null;
+	/** When the published plan expects the team at the door, `HH:MM` Asia/Shanghai, or null. */
+	plannedArrival: string | null;
 }
 
 export interface SyncService {
@@ -203,6 +224,8 @@ export interface SyncService {
 	nameEn: string;
 	durationMin: number;
 	checklist: ChecklistItem[];
+	/** Photo kinds a visit with this service must have before it can be completed. */
+	requiredPhotos: PhotoKind[];
 }
 
 export interface PullRequest {
@@ -230,4 +253,34 @@ export interface DeviceInfo {
 }
 
 /** Error bodies of the sync endpoints: `{ message: code }` like every SvelteKit error. */
-export type SyncErrorCode = 'sync_err_malformed' | 'sync_err_too_large' | 'sync_err_device' | 'err_unauthenticated' | 'err_forbidden';
+export type SyncErrorCode =
+	| 'sync_err_malformed'
+	| 'sync_err_too_large'
+	| 'sync_err_device'
+	| 'sync_err_revoked'
+	| 'sync_err_not_revoked'
+	| 'err_unauthenticated'
+	| 'err_forbidden';
+
+/**
+ * Revocation and wipe (docs/sync-protocol.md § Revocation). The admin revoked this tablet:
+ * - push keeps working and its answer carries `revoked` (the tablet's queued work still counts);
+ * - pull answers REVOKED_STATUS with `RevokedBody` and sends no data;
+ * - photo uploads keep working;
+ * - once its outbox and photo queue are empty, the tablet wipes its store and caches and reports
+ *   it with `POST /api/sync/wiped` (`WipedReport`).
+ */
+export interface DeviceRevocation {
+	reason: 'device_revoked';
+	revokedAt: string;
+}
+export const REVOKED_STATUS = 410;
+export interface RevokedBody {
+	message: 'sync_err_revoked';
+	revoked: DeviceRevocation;
+}
+/** What the tablet could not hand over before wiping (0 and 0 when nothing was lost). */
+export interface WipedReport {
+	unsyncedMutations: number;
+	unsyncedPhotos: number;
+}

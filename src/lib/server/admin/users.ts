@@ -9,6 +9,7 @@ import { getCommunity } from '$lib/server/repos/communities';
 import { getOutlet } from '$lib/server/repos/outlets';
 import { createUser, getUser, getUserByUsername, reactivateUser, setPasswordHash, updateUser, deactivateUser, type User } from '$lib/server/repos/users';
 import { AdminError, isUniqueViolation, notFound } from './errors';
+import { revokeAllDevices } from '$lib/server/sync/devices';
 import type { UserEditInput } from '$lib/domain/schemas';
 
 /** The scope columns a role needs: an outlet for heads and field staff, a community for workers. */
@@ -108,7 +109,9 @@ export async function setAccountActive(db: Db, actor: SessionUser, id: string, a
 	if (!active && id === actor.id) throw new AdminError('admin_err_self_deactivate', 400);
 	const user = await requireUser(db, id);
 	await db.transaction().execute(async (trx) => {
-		// deactivateUser also deletes the user's sessions in the same transaction.
+		// deactivateUser also deletes the user's sessions in the same transaction; the user's
+		// tablets are revoked too, so if the account comes back they hand over and wipe.
+		const revokedDevices = active ? [] : await revokeAllDevices(trx, user.id);
 		if (active) await reactivateUser(trx, user.id);
 		else await deactivateUser(trx, user.id);
 		await recordAudit(trx, {
@@ -116,7 +119,8 @@ export async function setAccountActive(db: Db, actor: SessionUser, id: string, a
 			action: active ? 'user_reactivate' : 'user_deactivate',
 			entity: 'user',
 			entityId: user.id,
-			outletId: user.outletId
+			outletId: user.outletId,
+			details: revokedDevices.length ? { revokedDevices } : undefined
 		});
 	});
 }

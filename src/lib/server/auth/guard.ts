@@ -29,7 +29,8 @@ export function guardRoute(event: RequestEvent): Response | null {
 	// in), so other roles are sent to their own start page here.
 	if (user && matches(pathname, '/field') && user.role !== 'field_staff') redirect(303, homeFor(user.role));
 	if (user) return null;
-	if (pathname.startsWith('/api/')) return json({ message: 'err_unauthenticated' }, { status: 401 });
+	// Map tiles too: a redirect to the login page would be stored as a "tile" by the service worker.
+	if (pathname.startsWith('/api/') || pathname.startsWith('/tiles/')) return json({ message: 'err_unauthenticated' }, { status: 401 });
 	redirect(303, `/login?next=${encodeURIComponent(pathname + event.url.search)}`);
 }
 

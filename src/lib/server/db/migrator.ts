@@ -2,6 +2,10 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_sync';
 import * as m003 from './migrations/003_plans';
+import * as m004 from './migrations/004_photos';
+import * as m005a from './migrations/005_audit_chain';
+import * as m005s from './migrations/005_session_rotation';
+import * as m006 from './migrations/006_evidence_review';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -10,7 +14,11 @@ import * as m003 from './migrations/003_plans';
 const MIGRATIONS: Record<string, Migration> = {
 	'001_initial': m001,
 	'002_sync': m002,
-	'003_plans': m003
+	'003_plans': m003,
+	'004_photos': m004,
+	'005_audit_chain': m005a,
+	'005_session_rotation': m005s,
+	'006_evidence_review': m006
 };
 
 const provider: MigrationProvider = {
@@ -21,7 +29,9 @@ const provider: MigrationProvider = {
 
 /** Applies every pending migration; a no-op on an up-to-date database. Throws on failure. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-	const migrator = new Migrator({ db, provider });
+	// Unordered: migrations written in parallel branches (004, 005, 006…) may reach a database
+	// in any order; each one is independent and idempotent (IF NOT EXISTS).
+	const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
 	const { error, results } = await migrator.migrateToLatest();
 	const failed = results?.find((r) => r.status === 'Error');
 	if (error || failed) {

@@ -60,6 +60,8 @@ export interface SessionsTable {
 	created_at: string;
 	expires_at: string;
 	last_seen_at: string;
+	/** Set when the token was replaced by a new one (migration 005_session_rotation); the old one then lives only for a short grace. */
+	rotated_at: string | null;
 }
 
 export interface ServicesTable {
@@ -69,6 +71,8 @@ export interface ServicesTable {
 	duration_min: number;
 	active: Generated<IntBool>;
 	sort: Generated<number>;
+	/** JSON text: photo kinds a visit with this service needs (migration 004_photos). */
+	required_photos: Generated<string>;
 }
 
 export interface ResidentsTable {
@@ -149,6 +153,17 @@ export interface AuditLogTable {
 	outlet_id: string | null;
 	/** JSON text; never contains ID numbers or phone numbers in clear. */
 	details: string;
+	/** Hash chain (migration 005_audit_chain): entry_hash of the chain's previous entry. */
+	prev_hash: string | null;
+	/** SHA-256 of this entry's fields and prev_hash (src/lib/server/audit-chain/hash.ts). */
+	entry_hash: string | null;
+}
+
+/** The last entry of each audit hash chain (one per outlet, `global` for the rest). */
+export interface AuditChainHeadsTable {
+	chain: string;
+	last_hash: string;
+	entries: number;
 }
 
 export interface CalendarDaysTable {
@@ -215,6 +230,27 @@ export interface VisitProgressTable {
 	completed_by: string | null;
 	updated_at: string;
 	updated_by: string | null;
+	/** JSON text: `PhotoManifestEntry[]` sent with the completion (migration 004_photos). */
+	photo_manifest: Generated<string>;
+}
+
+/** An identity-verification photo the server holds; its bytes are in the photo storage under `sha256`. */
+export interface PhotosTable {
+	/** The tablet's UUID: the upload's idempotency key. */
+	id: string;
+	visit_id: string;
+	request_id: string | null;
+	kind: string;
+	sha256: string;
+	bytes: number;
+	width: number;
+	height: number;
+	taken_at: string;
+	lat: number | null;
+	lng: number | null;
+	accuracy_m: number | null;
+	uploaded_by: string;
+	received_at: string;
 }
 
 /** A published route plan's entry for one visit (migration 003_plans). */
@@ -232,6 +268,15 @@ export interface VisitPlansTable {
 	published_by: string;
 }
 
+/** The outlet head's latest review of a visit's evidence (migration 006_evidence_review). */
+export interface EvidenceReviewsTable {
+	visit_id: string;
+	status: 'accepted' | 'sent_back';
+	reason: string | null;
+	reviewed_by: string;
+	reviewed_at: string;
+}
+
 export interface Database {
 	branches: BranchesTable;
 	outlets: OutletsTable;
@@ -243,12 +288,15 @@ export interface Database {
 	requests: RequestsTable;
 	visits: VisitsTable;
 	audit_log: AuditLogTable;
+	audit_chain_heads: AuditChainHeadsTable;
 	calendar_days: CalendarDaysTable;
 	counters: CountersTable;
 	devices: DevicesTable;
 	sync_mutations: SyncMutationsTable;
 	visit_progress: VisitProgressTable;
 	visit_plans: VisitPlansTable;
+	photos: PhotosTable;
+	evidence_reviews: EvidenceReviewsTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;
@@ -269,3 +317,4 @@ export type VisitUpdate = Updateable<VisitsTable>;
 export type DeviceRow = Selectable<DevicesTable>;
 export type SyncMutationRow = Selectable<SyncMutationsTable>;
 export type VisitProgressRow = Selectable<VisitProgressTable>;
+export type PhotoRow = Selectable<PhotosTable>;

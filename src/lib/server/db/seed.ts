@@ -32,7 +32,7 @@ async function seedReferenceData(db: Db): Promise<void> {
 	if ((await listBranches(db)).length === 0) await createBranch(db, DEMO_BRANCH_NAME);
 	if ((await listServices(db)).length === 0) {
 		for (const [i, s] of DEFAULT_SERVICES.entries()) {
-			await upsertService(db, { code: s.code, nameZh: s.nameZh, nameEn: s.nameEn, durationMin: s.durationMin, active: true, sort: (i + 1) * 10 });
+			await upsertService(db, { code: s.code, nameZh: s.nameZh, nameEn: s.nameEn, durationMin: s.durationMin, active: true, sort: (i + 1) * 10, requiredPhotos: s.requiredPhotos });
 		}
 	}
 	const calendarEmpty = !(await db.selectFrom('calendar_days').select('date').limit(1).executeTakeFirst());

@@ -9,6 +9,7 @@ import { sameTeam, teamKey, type Stop, type Team } from './day-model';
 import { scheduledVisits, serviceDurations, visitStop } from './day-data';
 import { evaluateAssignment, type DayPlan } from './dispatch';
 import { readPublishedPlan } from './plan-store';
+import { roadTravel } from './road-travel';
 
 /** Distinguishable on the map and the timeline, and dark enough for white text (WCAG AA). */
 const TEAM_COLOURS = ['#1f5fbf', '#b3261e', '#1b7a3d', '#8a4baf', '#a15c00', '#00727a', '#5b6b00', '#9c2a6f'];
@@ -86,7 +87,9 @@ export async function loadDispatchDay(db: Db, user: SessionUser, date: string) {
 	const routes = new Map<string, string[]>(teams.map((t) => [t.key, []]));
 	const sorted = [...boardVisits].sort((a, b) => (order.get(a.id) ?? 1e6) - (order.get(b.id) ?? 1e6) || a.start.localeCompare(b.start));
 	for (const v of sorted) routes.get(v.teamKey)!.push(v.id);
-	const current: DayPlan = evaluateAssignment({ outlet: outletPosition, teams, visits: stops }, routes);
+	// Road times from ROUTING_URL when set (undefined: the great-circle estimate).
+	const travel = await roadTravel([outletPosition, ...stops.map((s) => s.location)]);
+	const current: DayPlan = evaluateAssignment({ outlet: outletPosition, teams, visits: stops, travel }, routes);
 
 	return {
 		date,
@@ -95,6 +98,7 @@ export async function loadDispatchDay(db: Db, user: SessionUser, date: string) {
 		teams,
 		visits: boardVisits,
 		stops,
+		travel,
 		current,
 		publishedAt: published.publishedAt
 	};

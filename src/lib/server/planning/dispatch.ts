@@ -1,6 +1,7 @@
-import { solve, type Job, type LatLng, type RouteStep, type Solution, type UnassignedReason, type Vehicle } from '$lib/routing';
+import { solve, type Job, type LatLng, type Problem, type RouteStep, type Solution, type UnassignedReason } from '$lib/routing';
 import { minutes, stopJob, teamVehicle, toClock, type Stop, type Team } from './day-model';
 import { movedIntoClashes } from './staff-clashes';
+import { withTravel, type DayTravel } from './day-travel';
 
 /*
  * The dispatch board's planning: optimise a day's visits over the teams (vehicles leaving and
@@ -26,6 +27,8 @@ export interface TeamRoute {
 	visitIds: string[];
 	entries: TimelineEntry[];
 	travelMin: number;
+	/** The road path as [lat, lng] when a routing service gave one (road-travel.ts). */
+	geometry?: [number, number][];
 }
 
 export interface DayPlan {
@@ -38,6 +41,8 @@ interface DayInput {
 	outlet: LatLng;
 	teams: Team[];
 	visits: Stop[];
+	/** Road travel times from ROUTING_URL; absent: the great-circle estimate. */
+	travel?: DayTravel;
 }
 
 /** The fixed seed keeps re-optimising the same day reproducible for the head. */
@@ -58,12 +63,15 @@ function noOverlapCapacity(visits: Stop[]): { amount: (v: Stop) => number[]; cap
 	};
 }
 
-function vehiclesAndJobs(input: DayInput, lockOf: (v: Stop) => Job['lock']): { jobs: Job[]; vehicles: Vehicle[] } {
+function vehiclesAndJobs(input: DayInput, lockOf: (v: Stop) => Job['lock']): Problem {
 	const { amount, capacity } = noOverlapCapacity(input.visits);
-	return {
-		jobs: input.visits.map((v) => ({ ...stopJob(v, lockOf(v)), amount: amount(v) })),
-		vehicles: input.teams.map((t) => ({ ...teamVehicle(t, input.outlet), capacity }))
-	};
+	return withTravel(
+		{
+			jobs: input.visits.map((v) => ({ ...stopJob(v, lockOf(v)), amount: amount(v) })),
+			vehicles: input.teams.map((t) => ({ ...teamVehicle(t, input.outlet), capacity }))
+		},
+		input.travel
+	);
 }
 
 function entryOf(step: RouteStep, previousDeparture: number | null): TimelineEntry {

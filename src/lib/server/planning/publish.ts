@@ -88,7 +88,7 @@ export async function publishPlan(db: Db, user: SessionUser, date: string, stops
 
 	const routes = new Map<string, string[]>(day.teams.map((t) => [t.key, []]));
 	for (const s of stops) routes.get(s.teamKey)!.push(s.visitId);
-	const plan = evaluateAssignment({ outlet: day.outletPosition, teams: day.teams, visits: day.stops }, routes);
+	const plan = evaluateAssignment({ outlet: day.outletPosition, teams: day.teams, visits: day.stops, travel: day.travel }, routes);
 	const planned: PlannedVisit[] = plan.routes.flatMap((route) => {
 		const team = teams.get(route.teamKey)!;
 		return route.entries

@@ -1,4 +1,5 @@
 import type { AuditRow } from '$lib/server/db/schema';
+import { insertChained } from '$lib/server/audit-chain/store';
 import { isoNow, newId, type Db } from './common';
 
 /*
@@ -6,7 +7,7 @@ import { isoNow, newId, type Db } from './common';
  * which scrubs personal data from the details; `appendAudit` here stores what it is given.
  */
 
-export type AuditEntity = 'request' | 'visit' | 'resident' | 'user' | 'outlet' | 'community' | 'service' | 'calendar' | 'session';
+export type AuditEntity = 'request' | 'visit' | 'resident' | 'user' | 'outlet' | 'community' | 'service' | 'calendar' | 'session' | 'device';
 
 export interface AuditEntry {
 	seq: number;
@@ -58,21 +59,18 @@ function toEntry(row: AuditRow): AuditEntry {
 	};
 }
 
+/** Appends one entry to its outlet's hash chain (src/lib/server/audit-chain/store.ts). */
 export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEntry> {
-	const row = await db
-		.insertInto('audit_log')
-		.values({
-			id: newId(),
-			at: isoNow(entry.at),
-			actor_id: entry.actorId,
-			action: entry.action,
-			entity: entry.entity,
-			entity_id: entry.entityId,
-			outlet_id: entry.outletId,
-			details: JSON.stringify(entry.details ?? {})
-		})
-		.returningAll()
-		.executeTakeFirstOrThrow();
+	const row = await insertChained(db, {
+		id: newId(),
+		at: isoNow(entry.at),
+		actor_id: entry.actorId,
+		action: entry.action,
+		entity: entry.entity,
+		entity_id: entry.entityId,
+		outlet_id: entry.outletId,
+		details: JSON.stringify(entry.details ?? {})
+	});
 	return toEntry(row);
 }
 

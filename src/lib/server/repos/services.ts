@@ -1,5 +1,7 @@
+import { isPhotoKind, type PhotoKind } from '$lib/domain/photos';
+import { DEFAULT_SERVICES } from '$lib/domain/services';
 import type { ServiceRow } from '$lib/server/db/schema';
-import { fromBool, toBool, type Db } from './common';
+import { fromBool, parseJsonList, toBool, type Db } from './common';
 
 /** One entry of the service catalogue (social-security card activation, PIN reset…). */
 export interface Service {
@@ -9,7 +11,14 @@ export interface Service {
 	durationMin: number;
 	active: boolean;
 	sort: number;
+	/** Photo kinds a visit with this service must have before it can be completed. */
+	requiredPhotos: PhotoKind[];
 }
+
+/** What a write gives: without `requiredPhotos` a new entry takes the default catalogue's (by code) and an existing one keeps its own. */
+export type ServiceInput = Omit<Service, 'requiredPhotos'> & { requiredPhotos?: PhotoKind[] };
+
+const defaultRequiredPhotos = (code: string): PhotoKind[] => DEFAULT_SERVICES.find((s) => s.code === code)?.requiredPhotos ?? [];
 
 function toService(row: ServiceRow): Service {
 	return {
@@ -18,7 +27,8 @@ function toService(row: ServiceRow): Service {
 		nameEn: row.name_en,
 		durationMin: row.duration_min,
 		active: toBool(row.active),
-		sort: row.sort
+		sort: row.sort,
+		requiredPhotos: parseJsonList<string>(row.required_photos).filter(isPhotoKind)
 	};
 }
 
@@ -34,7 +44,8 @@ export async function getService(db: Db, code: string): Promise<Service | null> 
 }
 
 /** Creates or replaces a catalogue entry by its code. */
-export async function upsertService(db: Db, service: Service): Promise<void> {
+export async function upsertService(db: Db, service: ServiceInput): Promise<void> {
+	const requiredPhotos = service.requiredPhotos && JSON.stringify(service.requiredPhotos);
 	const values = {
 		code: service.code,
 		name_zh: service.nameZh,
@@ -45,14 +56,15 @@ export async function upsertService(db: Db, service: Service): Promise<void> {
 	};
 	await db
 		.insertInto('services')
-		.values(values)
+		.values({ ...values, required_photos: requiredPhotos ?? JSON.stringify(defaultRequiredPhotos(service.code)) })
 		.onConflict((oc) =>
 			oc.column('code').doUpdateSet({
 				name_zh: values.name_zh,
 				name_en: values.name_en,
 				duration_min: values.duration_min,
 				active: values.active,
-				sort: values.sort
+				sort: values.sort,
+				...(requiredPhotos ? { required_photos: requiredPhotos } : {})
 			})
 		)
 		.execute();

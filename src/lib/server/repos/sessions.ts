@@ -9,6 +9,8 @@ export interface Session {
 	createdAt: string;
 	expiresAt: string;
 	lastSeenAt: string;
+	/** When this token was replaced by a newer one (it then lives only for a short grace). */
+	rotatedAt: string | null;
 }
 
 export interface NewSession {
@@ -25,7 +27,8 @@ export async function createSession(db: Db, input: NewSession, now: Date = new D
 		userId: input.userId,
 		createdAt: isoNow(now),
 		expiresAt: iso(input.expiresAt),
-		lastSeenAt: isoNow(now)
+		lastSeenAt: isoNow(now),
+		rotatedAt: null
 	};
 	await db
 		.insertInto('sessions')
@@ -58,6 +61,7 @@ export async function getSessionWithUser(
 			'sessions.created_at as createdAt',
 			'sessions.expires_at as expiresAt',
 			'sessions.last_seen_at as lastSeenAt',
+			'sessions.rotated_at as rotatedAt',
 			'users.username',
 			'users.display_name as displayName',
 			'users.role',
@@ -75,7 +79,8 @@ export async function getSessionWithUser(
 			userId: row.userId,
 			createdAt: row.createdAt,
 			expiresAt: row.expiresAt,
-			lastSeenAt: row.lastSeenAt
+			lastSeenAt: row.lastSeenAt,
+			rotatedAt: row.rotatedAt
 		},
 		user: {
 			id: row.userId,
@@ -102,6 +107,31 @@ export async function touchSession(
 		})
 		.where('id', '=', id)
 		.execute();
+}
+
+/**
+ * Replaces a session's token: the new row keeps the user and the absolute expiry (rotation never
+ * lengthens a session); the old row is marked rotated and cut to `graceEnd`, so requests already
+ * in flight with the old cookie still pass. Atomic and once only: of two concurrent rotations
+ * of the same row, one wins (`rotated_at IS NULL` guard) and the other returns false.
+ */
+export async function rotateSession(db: Db, old: Session, newId: string, graceEnd: Date, now: Date = new Date()): Promise<boolean> {
+	const run = async (trx: Db): Promise<boolean> => {
+		const cut = isoNow(graceEnd) < old.expiresAt ? isoNow(graceEnd) : old.expiresAt;
+		const marked = await trx
+			.updateTable('sessions')
+			.set({ rotated_at: isoNow(now), expires_at: cut })
+			.where('id', '=', old.id)
+			.where('rotated_at', 'is', null)
+			.executeTakeFirst();
+		if (marked.numUpdatedRows === 0n) return false;
+		await trx
+			.insertInto('sessions')
+			.values({ id: newId, user_id: old.userId, created_at: isoNow(now), expires_at: old.expiresAt, last_seen_at: isoNow(now) })
+			.execute();
+		return true;
+	};
+	return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {

@@ -32,6 +32,8 @@ function summarise(m: IncomingMutation): Record<string, unknown> {
 		const { signature: _signature, ...consent } = payload.consent as Record<string, unknown>;
 		payload.consent = { ...consent, signed: true };
 	}
+	// The photo manifest: which photos, not their hashes and positions (kept in visit_progress).
+	if (Array.isArray(payload.photos)) payload.photos = payload.photos.map((p: { id?: unknown; kind?: unknown }) => ({ id: p?.id, kind: p?.kind }));
 	if (payload.summary && typeof payload.summary === 'object') {
 		const { signature: _s, ...summary } = payload.summary as Record<string, unknown>;
 		payload.summary = summary;

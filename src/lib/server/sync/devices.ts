@@ -1,7 +1,8 @@
 /*
  * Tablets registered by field staff. A device id is issued here and sent with every sync
  * (`x-doorstep-device`), so the audit log can say which tablet made a change, and a lost tablet
- * can be revoked (its pushes are refused) without touching the user's other devices.
+ * can be revoked without touching the user's other devices: it then hands over its queued work
+ * and wipes itself (docs/sync-protocol.md § Revocation).
  */
 import type { DeviceRow } from '$lib/server/db/schema';
 import { newId, type Db } from '$lib/server/repos/common';
@@ -40,6 +41,34 @@ export async function touchDevice(db: Db, userId: string, deviceId: string, now:
 		.where('revoked_at', 'is', null)
 		.executeTakeFirst();
 	return result.numUpdatedRows > 0n;
+}
+
+/**
+ * The user's device named by the sync header, marked as seen now; null when it is unknown or not
+ * this user's. A revoked device is returned too (with `revokedAt`): it may still hand over its
+ * queued work before it wipes itself (docs/sync-protocol.md § Revocation).
+ */
+export async function findAndTouchDevice(db: Db, userId: string, deviceId: string, now: Date = new Date()): Promise<DeviceInfo | null> {
+	const result = await db
+		.updateTable('devices')
+		.set({ last_seen_at: now.toISOString() })
+		.where('id', '=', deviceId)
+		.where('user_id', '=', userId)
+		.returningAll()
+		.executeTakeFirst();
+	return result ? toDevice(result) : null;
+}
+
+/** Revokes every unrevoked device of a user; returns the ids revoked. */
+export async function revokeAllDevices(db: Db, userId: string, now: Date = new Date()): Promise<string[]> {
+	const rows = await db
+		.updateTable('devices')
+		.set({ revoked_at: now.toISOString() })
+		.where('user_id', '=', userId)
+		.where('revoked_at', 'is', null)
+		.returning('id')
+		.execute();
+	return rows.map((r) => r.id);
 }
 
 export async function revokeDevice(db: Db, userId: string, deviceId: string, now: Date = new Date()): Promise<boolean> {

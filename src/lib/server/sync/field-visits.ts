@@ -11,6 +11,7 @@ import type { Db } from '$lib/server/repos/common';
 import { toVisitListItem, visitListQuery, type VisitListItem } from '$lib/server/repos/visits';
 import { viewerOf } from '$lib/server/views/viewer';
 import type { SyncVisit } from '$lib/client/sync/protocol';
+import { withPublishedPlans } from './field-plans';
 import { loadServerProgress } from './progress-repo';
 
 /** Days back an open (still scheduled) visit stays on the tablet, and days ahead it arrives. */
@@ -41,7 +42,9 @@ function toSyncVisit(user: SessionUser, v: VisitListItem): SyncVisit {
 		services: v.services,
 		resident: residentView(viewerOf(user), v.resident, scope, 'visit', config().idMaskPolicy),
 		version: v.version,
-		progress: null
+		progress: null,
+		plannedOrder: null,
+		plannedArrival: null
 	};
 }
 
@@ -67,7 +70,7 @@ export async function listSyncVisits(db: Db, user: SessionUser, now: Date): Prom
 		.execute();
 	const visits = rows.map((row) => toSyncVisit(user, toVisitListItem(row)));
 	const progress = await loadServerProgress(db, visits.map((v) => v.id));
-	return visits.map((v) => ({ ...v, progress: progress.get(v.id) ?? null }));
+	return withPublishedPlans(db, visits.map((v) => ({ ...v, progress: progress.get(v.id) ?? null })));
 }
 
 /**
@@ -80,5 +83,6 @@ export async function getSyncVisit(db: Db, user: SessionUser, visitId: string): 
 	if (!item || !isAssigned(user, item)) return null;
 	const visit = toSyncVisit(user, item);
 	const progress = await loadServerProgress(db, [visit.id]);
-	return { ...visit, progress: progress.get(visit.id) ?? null };
+	const [planned] = await withPublishedPlans(db, [{ ...visit, progress: progress.get(visit.id) ?? null }]);
+	return planned;
 }

@@ -4,10 +4,12 @@
  * (is the visit still open?), version (has it changed since you saw it?), then the payload.
  */
 import { consentHash, isConsentVersion } from '$lib/domain/consent';
+import { missingPhotoKinds, requiredPhotoKinds } from '$lib/domain/photos';
 import { DEFAULT_SERVICES } from '$lib/domain/services';
 import { transition } from '$lib/domain/status';
 import type { SessionUser } from '$lib/server/auth/types';
 import { getRequest, type VisitRequest } from '$lib/server/repos/requests';
+import { listServices } from '$lib/server/repos/services';
 import { getVisit, type Visit } from '$lib/server/repos/visits';
 import { recordOutcome } from '$lib/server/workflow';
 import type { Tx } from '$lib/server/workflow/context';
@@ -70,8 +72,17 @@ async function updateProgress(ctx: HandlerContext, visitId: string, merge: (stat
 	if (version === null) throw new RetryLater(`progress of visit ${visitId}`);
 }
 
-/** Consent is needed when services were provided; it must name the exact words shown. */
-async function checkCompletion(p: CompletePayload, visit: Visit): Promise<void> {
+/** The photo kinds the request's services require, from the catalogue as it is now. */
+async function requiredPhotosOf(tx: Tx, request: VisitRequest) {
+	const codes = new Set(request.services);
+	return requiredPhotoKinds((await listServices(tx)).filter((s) => codes.has(s.code)));
+}
+
+/**
+ * Consent is needed when services were provided; it must name the exact words shown. So are
+ * the photos the services require: the manifest lists them (their bytes may come later).
+ */
+async function checkCompletion(tx: Tx, p: CompletePayload, visit: Visit, request: VisitRequest): Promise<void> {
 	const servicesProvided = p.outcome === 'completed' || p.outcome === 'follow_up';
 	if (servicesProvided && !p.consent) reject('err_consent_required');
 	if (p.consent) {
@@ -84,6 +95,7 @@ async function checkCompletion(p: CompletePayload, visit: Visit): Promise<void> 
 	if (confirmed.size !== 2 || !confirmed.has(visit.leadStaffId) || !confirmed.has(visit.secondStaffId)) {
 		reject('err_team_not_confirmed');
 	}
+	if (servicesProvided && missingPhotoKinds(await requiredPhotosOf(tx, request), p.photos ?? []).length > 0) reject('err_photos_missing');
 }
 
 type Handler<T extends MutationType> = (ctx: HandlerContext, m: Mutation<T>, target: Target) => Promise<void>;
@@ -119,7 +131,7 @@ export const HANDLERS: { [T in MutationType]: Handler<T> } = {
 		// The final state change is strict: the team must have seen the visit as it is now
 		// (same slot, same team). A stale device rebases and retries (the user confirms).
 		if (m.baseVersion !== visit.version) reject('err_version_conflict');
-		await checkCompletion(m.payload, visit);
+		await checkCompletion(ctx.tx, m.payload, visit, request);
 		const actor = { id: ctx.user.id, role: ctx.user.role, outletId: ctx.user.outletId, communityId: ctx.user.communityId };
 		await recordOutcome(ctx.tx, actor, request.id, { outcome: m.payload.outcome, note: m.payload.note, visitedAt: m.payload.visitedAt, version: request.version }, ctx.now);
 		await updateProgress(ctx, visit.id, (state) => mergeCompletion(state, m.payload, ctx.user.id));

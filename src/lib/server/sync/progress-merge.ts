@@ -10,6 +10,7 @@
  * - consent, confirmations, completedBy: written once by the completion that the state machine
  *   accepts (a second completion is refused before it gets here).
  */
+import type { PhotoManifestEntry } from '$lib/domain/photos';
 import type {
 	ArrivePayload,
 	ChecklistPayload,
@@ -29,6 +30,8 @@ export interface ProgressState {
 	consent: CompletePayload['consent'];
 	confirmedBy: string[];
 	completedBy: string | null;
+	/** The photos the tablet listed with the completion (their bytes arrive by PUT /api/photos). */
+	photos: PhotoManifestEntry[];
 }
 
 export const EMPTY_PROGRESS: ProgressState = {
@@ -39,7 +42,8 @@ export const EMPTY_PROGRESS: ProgressState = {
 	serviceOutcomes: {},
 	consent: null,
 	confirmedBy: [],
-	completedBy: null
+	completedBy: null,
+	photos: []
 };
 
 /** ISO-8601 UTC strings of the same format compare correctly as text; normalise to be sure. */
@@ -75,7 +79,7 @@ export function mergeServiceOutcome(state: ProgressState, p: ServiceOutcomePaylo
 }
 
 export function mergeCompletion(state: ProgressState, p: CompletePayload, by: string): ProgressState {
-	return { ...state, consent: p.consent, confirmedBy: [...new Set(p.confirmedBy)], completedBy: by };
+	return { ...state, consent: p.consent, confirmedBy: [...new Set(p.confirmedBy)], completedBy: by, photos: p.photos ?? [] };
 }
 
 /** What the wire carries: no signature image (it stays on the server), only that one exists. */

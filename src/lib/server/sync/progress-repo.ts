@@ -46,7 +46,8 @@ function toState(row: VisitProgressRow): ProgressState {
 					}
 				: null,
 		confirmedBy: parseJson(row.confirmed_by, []),
-		completedBy: row.completed_by
+		completedBy: row.completed_by,
+		photos: parseJson(row.photo_manifest, [])
 	};
 }
 
@@ -82,7 +83,8 @@ function columns(state: ProgressState) {
 		consent_signature: state.consent?.signature ?? null,
 		consent_signed_at: state.consent?.signedAt ?? null,
 		confirmed_by: JSON.stringify(state.confirmedBy),
-		completed_by: state.completedBy
+		completed_by: state.completedBy,
+		photo_manifest: JSON.stringify(state.photos)
 	};
 }
 

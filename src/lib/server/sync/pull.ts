@@ -15,7 +15,8 @@ export async function syncServices(db: Db): Promise<SyncService[]> {
 		nameZh: s.nameZh,
 		nameEn: s.nameEn,
 		durationMin: s.durationMin,
-		checklist: checklists.get(s.code) ?? []
+		checklist: checklists.get(s.code) ?? [],
+		requiredPhotos: s.requiredPhotos
 	}));
 }
 

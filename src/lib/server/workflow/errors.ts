@@ -45,7 +45,9 @@ export const WORKFLOW_ERROR_CODES = [
 	'err_resident_id_birth_date',
 	'err_resident_id_check_digit',
 	'err_urgency',
-	'err_community_inactive'
+	'err_community_inactive',
+	'err_visit_not_recorded',
+	'err_review_decision'
 ] as const;
 export type WorkflowErrorCode = (typeof WORKFLOW_ERROR_CODES)[number];
 

@@ -19,3 +19,4 @@ export {
 export { markProcessed, type ProcessInput } from './process';
 export { revealIdNumber } from './reveal';
 export { timeline, type TimelineEntry } from './timeline';
+export { reviewEvidence, loadEvidenceReviews, REVIEW_DECISIONS, type ReviewDecision, type ReviewInput, type EvidenceReview } from './review';

@@ -7,6 +7,8 @@ import { attemptLogin } from '$lib/server/auth/login';
 import { startSession } from '$lib/server/auth/session';
 import { homeFor } from '$lib/server/auth/guard';
 import { recordAudit } from '$lib/server/audit';
+import { processLimiters } from '$lib/server/security/guards';
+import { loginWait, noteLoginFailure } from '$lib/server/security/limits';
 import type { Actions, PageServerLoad } from './$types';
 
 const LoginForm = v.object({
@@ -28,7 +30,15 @@ export const actions: Actions = {
 		const form = await readForm(event.request);
 		const input = { username: typeof form.username === 'string' ? form.username : '', password: typeof form.password === 'string' ? form.password : '' };
 		const parsed = v.safeParse(LoginForm, input);
-		if (!parsed.success) return fail(400, { username: input.username.slice(0, 64), error: 'err_login_missing', minutes: 0 });
+		if (!parsed.success) return fail(400, { username: input.username.slice(0, 64), error: 'err_login_missing', minutes: 0, seconds: 0 });
+		// Failed sign-ins per client address and per username, on top of the account lockout.
+		const ip = event.getClientAddress();
+		const name = parsed.output.username.toLowerCase();
+		const wait = loginWait(processLimiters(), ip, name, Date.now());
+		if (wait !== null) {
+			event.setHeaders({ 'retry-after': String(wait) });
+			return fail(429, { username: parsed.output.username, error: 'security_err_rate_limited', minutes: 0, seconds: wait });
+		}
 		const db = await getDb();
 		const { loginMaxFailures, loginLockMinutes } = config();
 		const result = await attemptLogin(db, parsed.output.username, parsed.output.password, {
@@ -36,9 +46,10 @@ export const actions: Actions = {
 			lockMinutes: loginLockMinutes
 		});
 		if (!result.ok) {
+			noteLoginFailure(processLimiters(), ip, name, Date.now());
 			const minutes = result.code === 'err_login_locked' ? result.minutes : 0;
 			const status = result.code === 'err_login_locked' ? 429 : 400;
-			return fail(status, { username: parsed.output.username, error: result.code, minutes });
+			return fail(status, { username: parsed.output.username, error: result.code, minutes, seconds: 0 });
 		}
 		await startSession(event, result.userId);
 		const user = await db.selectFrom('users').select(['role', 'outlet_id']).where('id', '=', result.userId).executeTakeFirstOrThrow();

@@ -18,6 +18,8 @@ export function makeVisit(id: string, overrides: Partial<SyncVisit> = {}): SyncV
 		outcomeNote: null,
 		visitedAt: null,
 		date: '2026-11-27',
+		plannedOrder: null,
+		plannedArrival: null,
 		start: '09:00',
 		end: '10:00',
 		notes: '',
@@ -143,7 +145,7 @@ export class MemoryServer implements Transport {
 			cursor: `c${this.pullCalls}`,
 			visits: [...this.visits.values()].filter((v) => !withdrawn.includes(v.id)),
 			withdrawn,
-			services: [{ code: 'pin_reset', nameZh: '密码重置', nameEn: 'PIN reset', durationMin: 20, checklist: [] }],
+			services: [{ code: 'pin_reset', nameZh: '密码重置', nameEn: 'PIN reset', durationMin: 20, checklist: [], requiredPhotos: [] }],
 			reset: false,
 			serverTime: new Date(0).toISOString()
 		};

@@ -1,6 +1,6 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { approveSchema, cancelSchema, outcomeSchema, rejectSchema, rescheduleSchema } from '$lib/domain/schemas';
+import { acceptEvidenceSchema, approveSchema, cancelSchema, sendBackEvidenceSchema, outcomeSchema, rejectSchema, rescheduleSchema } from '$lib/domain/schemas';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import type { Db } from '$lib/server/repos/common';
@@ -10,7 +10,7 @@ import { formVersion } from '$lib/server/http/form';
 import { requestDetail } from '$lib/server/views/request-detail';
 import { teamOptions } from '$lib/server/views/team';
 import { loadSlotSuggestions, parseSlotParam } from '$lib/server/planning/suggest-loader';
-import { visitEvidence } from '$lib/server/views/visit-evidence';
+import { evidenceContext, visitEvidence } from '$lib/server/views/visit-evidence';
 import {
 	approveRequest,
 	cancelRequest,
@@ -19,7 +19,8 @@ import {
 	rejectRequest,
 	reopenRequest,
 	rescheduleVisit,
-	revealIdNumber
+	revealIdNumber,
+	reviewEvidence
 } from '$lib/server/workflow';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -30,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 	const detail = await requestDetail(db, user, event.params.id, getLocale());
 	const [staff, evidence, slots] = await Promise.all([
 		teamOptions(db, user.outletId ?? ''),
-		visitEvidence(db, user, { id: detail.request.id, outletId: user.outletId ?? '' }),
+		visitEvidence(db, user, await evidenceContext(db, detail, user.outletId ?? '')),
 		loadSlotSuggestions(db, user, detail.request.id)
 	]);
 	return { ...detail, staff, evidence, slots, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')) };
@@ -58,6 +59,12 @@ export const actions: Actions = {
 	reschedule: headAction('reschedule', rescheduleSchema, (db, u, id, input, version) => rescheduleVisit(db, u, id, { ...input, version })),
 	reopen: headAction('reopen', approveSchema, (db, u, id, input, version) => reopenRequest(db, u, id, { ...input, version })),
 	outcome: headAction('outcome', outcomeSchema, (db, u, id, input, version) => recordOutcome(db, u, id, { ...input, version })),
+	evidence_accept: headAction('evidence_accept', acceptEvidenceSchema, (db, u, id, input) =>
+		reviewEvidence(db, u, id, { visitId: input.visitId, decision: 'accepted' })
+	),
+	evidence_send_back: headAction('evidence_send_back', sendBackEvidenceSchema, (db, u, id, input) =>
+		reviewEvidence(db, u, id, { visitId: input.visitId, decision: 'sent_back', reason: input.reason })
+	),
 	process: headAction('process', empty, (db, u, id, _input, version) => markProcessed(db, u, id, { version })),
 	reveal: async (event) => {
 		const schema = v.object({ residentId: v.pipe(v.string(), v.maxLength(64)) });

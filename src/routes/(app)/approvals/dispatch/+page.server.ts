@@ -2,12 +2,14 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { requireRole } from '$lib/server/auth/guard';
 import { config } from '$lib/server/config';
+import { pageTileSource } from '$lib/server/map/page-source';
 import { getDb } from '$lib/server/db';
 import { readForm } from '$lib/server/http/form';
 import { optimiseDay } from '$lib/server/planning/dispatch';
-import { loadDispatchDay } from '$lib/server/planning/dispatch-board';
+import { loadDispatchDay, type DispatchDay } from '$lib/server/planning/dispatch-board';
 import { lockMap, optimiseSchema, parseStops, publishSchema } from '$lib/server/planning/dispatch-forms';
 import { publishPlan } from '$lib/server/planning/publish';
+import { withRoadGeometry } from '$lib/server/planning/road-travel';
 import { dayParam } from '$lib/server/views/day';
 import { m } from '$lib/paraglide/messages.js';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,11 +23,18 @@ export const load: PageServerLoad = async (event) => {
 		outlet: day.outlet,
 		teams: day.teams,
 		visits: day.visits,
-		current: day.current,
+		current: await withRoadGeometry(day.current, day.outletPosition, positionIn(day)),
 		publishedAt: day.publishedAt,
 		tileUrl,
-		tileAttribution
+		tileAttribution,
+		tileSource: pageTileSource()
 	};
+};
+
+/** Where a visit of the day is (the stops stay on the server; only road paths go to the map). */
+const positionIn = (day: DispatchDay) => {
+	const byId = new Map(day.stops.map((s) => [s.id, s.location]));
+	return (visitId: string) => byId.get(visitId) ?? null;
 };
 
 export const actions: Actions = {
@@ -36,7 +45,7 @@ export const actions: Actions = {
 		const day = await loadDispatchDay(await getDb(), user, parsed.output.date);
 		const locks = lockMap(parsed.output.lock);
 		const current = new Map(day.visits.map((v) => [v.id, v.teamKey]));
-		const plan = optimiseDay({ outlet: day.outletPosition, teams: day.teams, visits: day.stops }, locks, current);
+		const plan = await withRoadGeometry(optimiseDay({ outlet: day.outletPosition, teams: day.teams, visits: day.stops, travel: day.travel }, locks, current), day.outletPosition, positionIn(day));
 		return { action: 'optimise', date: day.date, plan, locks: Object.fromEntries(locks) };
 	},
 	publish: async (event) => {

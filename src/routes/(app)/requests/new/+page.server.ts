@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
+import { pageTileSource } from '$lib/server/map/page-source';
 import { echoValues, readForm } from '$lib/server/http/form';
 import { parseNewRequest } from '$lib/server/http/new-request-form';
 import { newRequestPageData } from '$lib/server/views/new-request';
@@ -13,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, 'community_worker');
 	const { tileUrl, tileAttribution } = config();
-	return { ...(await newRequestPageData(await getDb(), user, getLocale())), tileUrl, tileAttribution };
+	return { ...(await newRequestPageData(await getDb(), user, getLocale())), tileUrl, tileAttribution, tileSource: pageTileSource() };
 };
 
 export const actions: Actions = {

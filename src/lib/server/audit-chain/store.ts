@@ -1,0 +1,95 @@
+import type { Transaction } from 'kysely';
+import { dialectOf } from '$lib/server/db/dialect';
+import type { AuditRow, Database } from '$lib/server/db/schema';
+import type { Db } from '$lib/server/repos/common';
+import { auditEntryHash, chainKey, GENESIS_HASH, type HashedAuditFields } from './hash';
+import { ChainVerifier, type ChainReport, type ChainRow } from './verify-chains';
+
+/*
+ * The database side of the audit hash chains (migration 005_audit_chain).
+ *
+ * Appending takes the chain's head row with a lock that lasts until the surrounding transaction
+ * commits: PostgreSQL `SELECT … FOR UPDATE` (a second writer of the same outlet waits, then
+ * reads the head the first one committed); SQLite has one writer at a time anyway (Kysely's
+ * SQLite driver runs one transaction at a time on its one connection, and the file lock covers
+ * other processes). Appends of different outlets do not wait for each other. A rolled-back
+ * transaction rolls back its entries and the head together, so the chain never has gaps.
+ */
+
+/** The head of `chain` (created at genesis if new), locked until the transaction ends. */
+async function lockHead(trx: Transaction<Database>, chain: string): Promise<string> {
+	await trx
+		.insertInto('audit_chain_heads')
+		.values({ chain, last_hash: GENESIS_HASH, entries: 0 })
+		.onConflict((oc) => oc.column('chain').doNothing())
+		.execute();
+	let query = trx.selectFrom('audit_chain_heads').select('last_hash').where('chain', '=', chain);
+	if (dialectOf(trx) === 'postgres') query = query.forUpdate();
+	return (await query.executeTakeFirstOrThrow()).last_hash;
+}
+
+/**
+ * Inserts one audit row with its place in the outlet's chain. Runs in the caller's transaction
+ * when given one (so the entry commits with the change it records), else in its own.
+ */
+export async function insertChained(db: Db, fields: HashedAuditFields): Promise<AuditRow> {
+	const run = async (trx: Transaction<Database>): Promise<AuditRow> => {
+		const chain = chainKey(fields.outlet_id);
+		const prevHash = await lockHead(trx, chain);
+		const entryHash = auditEntryHash(fields, prevHash);
+		const row = await trx
+			.insertInto('audit_log')
+			.values({ ...fields, prev_hash: prevHash, entry_hash: entryHash })
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		await trx
+			.updateTable('audit_chain_heads')
+			.set((eb) => ({ last_hash: entryHash, entries: eb('entries', '+', 1) }))
+			.where('chain', '=', chain)
+			.execute();
+		return row;
+	};
+	return db.isTransaction ? run(db as Transaction<Database>) : db.transaction().execute(run);
+}
+
+const PAGE = 2000;
+
+/** Reads every entry in seq order (in pages) and checks each chain and its head. */
+export async function verifyAuditChains(db: Db): Promise<ChainReport> {
+	const verifier = new ChainVerifier();
+	let after = -1;
+	for (;;) {
+		const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
+		for (const row of rows) verifier.feed({ ...row, seq: Number(row.seq) } as ChainRow);
+		if (rows.length < PAGE) break;
+		after = Number(rows[rows.length - 1].seq);
+	}
+	const heads = await db.selectFrom('audit_chain_heads').selectAll().execute();
+	return verifier.finish(heads.map((h) => ({ ...h, entries: Number(h.entries) })));
+}
+
+export interface AuditEntryHash {
+	id: string;
+	seq: number;
+	at: string;
+	entryHash: string | null;
+}
+
+/**
+ * The hash of the latest entry `action` about one entity (e.g. the `record_outcome` of a visit,
+ * whose details hold the consent), for the evidence sheet: a printed hash lets anyone check later
+ * that the log still holds that entry unchanged (`npm run audit:verify`).
+ */
+export async function auditEntryHashFor(db: Db, entity: string, entityId: string, action: string): Promise<AuditEntryHash | null> {
+	const row = await db
+		.selectFrom('audit_log')
+		.select(['id', 'seq', 'at', 'entry_hash'])
+		.where('entity', '=', entity)
+		.where('entity_id', '=', entityId)
+		.where('action', '=', action)
+		.orderBy('seq', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	return row ? { id: row.id, seq: Number(row.seq), at: row.at, entryHash: row.entry_hash } : null;
+}
+

@@ -9,7 +9,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { ResidentView } from '$lib/domain/privacy';
 import type { VisitOutcome } from '$lib/domain/status';
-import type { ConsentRecord, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
+import type { ConsentRecord, DeviceRevocation, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
 import type { PhotoKind, PhotoReceipt } from '$lib/domain/photos';
 
 /** A visit as the server last sent it, the resident kept in `residents`. */
@@ -79,6 +79,8 @@ export interface SyncStateRow {
 	lastSuccessAt: string | null;
 	lastError: string | null;
 	lastAttemptAt: string | null;
+	/** Set when the admin revoked this tablet (kept so a restart goes on handing over and wiping). */
+	revoked?: DeviceRevocation | null;
 }
 
 export type PhotoStatus = 'queued' | 'uploading' | 'uploaded' | 'refused';

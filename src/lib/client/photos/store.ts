@@ -27,15 +27,21 @@ export interface NewPhoto {
 	replaces?: string | null;
 }
 
-async function assertOpen(db: DoorstepDb, visitId: string): Promise<void> {
+/**
+ * Photos change only while the visit is open; after it is finished, the one exception is a visit
+ * whose evidence the outlet head sent back: the team may ADD photos (never replace or delete).
+ */
+async function assertOpen(db: DoorstepDb, visitId: string, adding = false): Promise<void> {
 	const draft = await db.drafts.get(visitId);
-	if (draft?.completedAt) throw new PhotoStoreError('photo_ui_err_locked');
+	if (!draft?.completedAt) return;
+	if (adding && (await db.visits.get(visitId))?.evidenceReview?.status === 'sent_back') return;
+	throw new PhotoStoreError('photo_ui_err_locked');
 }
 
 /** Keeps a new photo (queued for upload); a retake replaces the old one atomically. */
 export async function savePhoto(db: DoorstepDb, photo: NewPhoto, id: string = globalThis.crypto.randomUUID()): Promise<LocalPhoto> {
-	return db.transaction('rw', db.photos, db.drafts, async () => {
-		await assertOpen(db, photo.visitId);
+	return db.transaction('rw', db.photos, db.drafts, db.visits, async () => {
+		await assertOpen(db, photo.visitId, !photo.replaces);
 		const existing = await db.photos.where('visitId').equals(photo.visitId).toArray();
 		const replaced = photo.replaces ? existing.find((p) => p.id === photo.replaces) : undefined;
 		if (photo.replaces && !replaced) throw new PhotoStoreError('photo_ui_err_not_found');

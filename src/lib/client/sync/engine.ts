@@ -10,7 +10,9 @@
 import { readSyncState, writeSyncState, type DoorstepDb } from '../db';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { listConflicts, resolveConflict, type ConflictResolution } from './conflicts';
-import { applyPushResults, countPending, nextBatch } from './outbox';
+import type { DeviceRevocation } from './protocol';
+import { visitsToDiscard } from './revocation';
+import { applyPushResults, countPending, nextBatch, outboxInOrder } from './outbox';
 import { applyPull } from './pull-apply';
 import { createStatusStore, type StatusListener, type StatusStore, type SyncErrorMessage, type SyncStatus } from './status';
 import { errorMessageOf, TransportError, type Transport } from './transport';
@@ -96,7 +98,7 @@ export class SyncEngine {
 		if (this.started) return;
 		this.started = true;
 		const state = await readSyncState(this.db);
-		this.status.set({ lastSuccessAt: state.lastSuccessAt, lastError: (state.lastError as SyncErrorMessage | null) ?? null });
+		this.status.set({ lastSuccessAt: state.lastSuccessAt, lastError: (state.lastError as SyncErrorMessage | null) ?? null, revoked: state.revoked ?? null });
 		await this.refresh();
 		void this.syncNow();
 	}
@@ -200,12 +202,21 @@ export class SyncEngine {
 		}
 	}
 
-	/** A revoked or unknown device registers again, once per sync. */
+	/**
+	 * An unknown device registers again, once per sync. A REVOKED one never does: it only hands
+	 * over what it holds (the session wipes it once nothing is left, see revocation.ts).
+	 */
 	private async syncWithDevice(): Promise<void> {
 		try {
 			await this.pushAndPull(await this.ensureDevice());
 		} catch (err) {
-			if (!(err instanceof TransportError) || err.kind !== 'device') throw err;
+			if (err instanceof TransportError && err.kind === 'revoked' && err.revocation) {
+				await this.markRevoked(err.revocation);
+				const { deviceId } = await readSyncState(this.db);
+				if (deviceId) await this.pushAll(deviceId);
+				return;
+			}
+			if (!(err instanceof TransportError) || err.kind !== 'device' || this.isRevoked()) throw err;
 			await writeSyncState(this.db, { deviceId: null });
 			await this.pushAndPull(await this.ensureDevice());
 		}
@@ -215,21 +226,45 @@ export class SyncEngine {
 		const state = await readSyncState(this.db);
 		await writeSyncState(this.db, { lastAttemptAt: new Date(this.clock.now()).toISOString() });
 		if (state.deviceId) return state.deviceId;
+		if (this.isRevoked()) throw new TransportError('revoked', 'sync_err_revoked');
 		const device = await this.transport.registerDevice(this.options.deviceLabel);
 		await writeSyncState(this.db, { deviceId: device.id });
 		return device.id;
 	}
 
-	private async pushAndPull(deviceId: string): Promise<void> {
+	/** Whether the admin revoked this tablet (known from a push answer, a pull or the store). */
+	isRevoked(): boolean {
+		return !!this.status.get().revoked;
+	}
+
+	private async markRevoked(revoked: DeviceRevocation): Promise<void> {
+		if (!this.isRevoked()) await writeSyncState(this.db, { revoked });
+		this.status.set({ revoked });
+	}
+
+	/** A revoked tablet gives up refused work with a `sync.discard`, so its outbox can empty. */
+	private async discardRefused(): Promise<void> {
+		for (const visitId of visitsToDiscard(await outboxInOrder(this.db))) await resolveConflict(this.db, visitId, 'discard', new Date(this.clock.now()));
+	}
+
+	private async pushAll(deviceId: string): Promise<void> {
 		for (let i = 0; i < this.options.maxBatchesPerSync; i++) {
+			if (this.isRevoked()) await this.discardRefused();
 			const batch = await nextBatch(this.db, deviceId);
 			if (batch.length === 0) break;
 			const response = await this.transport.push({ mutations: batch }, deviceId);
 			await applyPushResults(this.db, batch, response.results, new Date(this.clock.now()));
+			if (response.revoked) await this.markRevoked(response.revoked);
 			await this.refresh();
 			// Nothing decided: the server is failing; do not spin.
 			if (response.results.length === 0) throw new TransportError('server', 'no mutation processed');
 		}
+	}
+
+	private async pushAndPull(deviceId: string): Promise<void> {
+		await this.pushAll(deviceId);
+		// A revoked tablet gets no more data.
+		if (this.isRevoked()) return;
 		const { cursor } = await readSyncState(this.db);
 		const changes = await this.transport.pull({ cursor }, deviceId);
 		await applyPull(this.db, changes, new Date(this.clock.now()));

@@ -3,7 +3,7 @@
  * session cookie (same origin) and the device header. Every failure becomes a TransportError
  * the engine can classify; answers are checked for shape before the engine trusts them.
  */
-import { DEVICE_HEADER, type DeviceInfo, type PullRequest, type PullResponse, type PushRequest, type PushResponse } from './protocol';
+import { DEVICE_HEADER, REVOKED_STATUS, type DeviceInfo, type DeviceRevocation, type PullRequest, type PullResponse, type PushRequest, type PushResponse, type WipedReport } from './protocol';
 import { TransportError, type Transport } from './transport';
 
 export interface HttpTransportOptions {
@@ -19,7 +19,8 @@ function isPushResponse(x: unknown): x is PushResponse {
 	return (
 		isObject(x) &&
 		Array.isArray(x.results) &&
-		x.results.every((r) => isObject(r) && typeof r.id === 'string' && ['applied', 'already_applied', 'rejected'].includes(r.status as string))
+		x.results.every((r) => isObject(r) && typeof r.id === 'string' && ['applied', 'already_applied', 'rejected'].includes(r.status as string)) &&
+		(x.revoked === undefined || isRevocation(x.revoked))
 	);
 }
 
@@ -33,6 +34,10 @@ function isPullResponse(x: unknown): x is PullResponse {
 		(x.services === null || Array.isArray(x.services)) &&
 		typeof x.reset === 'boolean'
 	);
+}
+
+function isRevocation(x: unknown): x is DeviceRevocation {
+	return isObject(x) && typeof x.revokedAt === 'string';
 }
 
 function isDevice(x: unknown): x is DeviceInfo {
@@ -66,6 +71,9 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
 		const payload: unknown = await response.json().catch(() => undefined);
 		if (!response.ok) {
 			const code = isObject(payload) && typeof payload.message === 'string' ? payload.message : `http_${response.status}`;
+			if (response.status === REVOKED_STATUS && code === 'sync_err_revoked' && isObject(payload) && isRevocation(payload.revoked)) {
+				throw new TransportError('revoked', code, response.status, { reason: 'device_revoked', revokedAt: payload.revoked.revokedAt });
+			}
 			if (response.status === 401) throw new TransportError('auth', code, 401);
 			if (response.status === 403) throw new TransportError(code === 'sync_err_device' ? 'device' : 'auth', code, 403);
 			throw new TransportError('server', code, response.status);
@@ -77,6 +85,9 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
 	return {
 		push: (request: PushRequest, deviceId: string) => call('/api/sync/push', request, isPushResponse, deviceId),
 		pull: (request: PullRequest, deviceId: string) => call('/api/sync/pull', request, isPullResponse, deviceId),
-		registerDevice: (label: string) => call('/api/devices', { label }, isDevice)
+		registerDevice: (label: string) => call('/api/devices', { label }, isDevice),
+		reportWiped: async (report: WipedReport, deviceId: string) => {
+			await call('/api/sync/wiped', report, (x): x is { ok: true } => isObject(x) && x.ok === true, deviceId);
+		}
 	};
 }

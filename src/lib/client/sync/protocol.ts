@@ -216,6 +216,8 @@ export interface SyncVisit {
 	plannedOrder: number | null;
 	/** When the published plan expects the team at the door, `HH:MM` Asia/Shanghai, or null. */
 	plannedArrival: string | null;
+	/** The outlet head's review of the evidence: sent back means the team must add photos. */
+	evidenceReview: { status: 'accepted' | 'sent_back'; reason: string | null; at: string } | null;
 }
 
 export interface SyncService {

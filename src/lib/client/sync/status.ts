@@ -4,6 +4,7 @@
  * the lead can wrap it in a rune class or use `$status` directly.
  */
 import type { SyncConflict } from './conflicts';
+import type { DeviceRevocation } from './protocol';
 
 /** Message codes the UI translates. */
 export type SyncErrorMessage =
@@ -12,7 +13,8 @@ export type SyncErrorMessage =
 	| 'sync_err_auth'
 	| 'sync_err_device'
 	| 'sync_err_malformed'
-	| 'sync_err_storage';
+	| 'sync_err_storage'
+	| 'sync_err_revoked';
 
 export interface SyncStatus {
 	online: boolean;
@@ -24,6 +26,8 @@ export interface SyncStatus {
 	conflicts: SyncConflict[];
 	/** When the next automatic attempt is planned (ISO), null when none is. */
 	nextAttemptAt: string | null;
+	/** Set once the admin revoked this tablet: it hands over its work, then wipes itself. */
+	revoked?: DeviceRevocation | null;
 }
 
 export type StatusListener = (status: SyncStatus) => void;

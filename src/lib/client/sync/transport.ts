@@ -2,7 +2,7 @@
  * How the engine talks to the server. The engine takes a Transport by injection: HTTP in the
  * app (./http-transport.ts), an in-memory server in tests.
  */
-import type { DeviceInfo, PullRequest, PullResponse, PushRequest, PushResponse } from './protocol';
+import type { DeviceInfo, DeviceRevocation, PullRequest, PullResponse, PushRequest, PushResponse, WipedReport } from './protocol';
 import type { SyncErrorMessage } from './status';
 
 export interface Transport {
@@ -12,23 +12,29 @@ export interface Transport {
 	pull(request: PullRequest, deviceId: string): Promise<PullResponse>;
 	/** Registers this tablet for the signed-in user; returns the id to send with every sync. */
 	registerDevice(label: string): Promise<DeviceInfo>;
+	/** A revoked tablet reports that it wiped itself (after handing everything over). */
+	reportWiped(report: WipedReport, deviceId: string): Promise<void>;
 }
 
 /**
  * A failed exchange. `network`: no answer (offline, timeout); `auth`: signed out or not allowed;
  * `device`: the device id is unknown or revoked (register again); `server`: 5xx or a refused
- * body; `malformed`: an answer the device cannot read.
+ * body; `malformed`: an answer the device cannot read; `revoked`: the admin revoked this tablet
+ * (a pull's 410: hand over the rest, then wipe; never register again).
  */
-export type TransportFailure = 'network' | 'auth' | 'device' | 'server' | 'malformed';
+export type TransportFailure = 'network' | 'auth' | 'device' | 'server' | 'malformed' | 'revoked';
 
 export class TransportError extends Error {
 	readonly kind: TransportFailure;
 	readonly status: number | null;
-	constructor(kind: TransportFailure, message: string, status: number | null = null) {
+	/** Set for `revoked`: when and why (docs/sync-protocol.md § Revocation). */
+	readonly revocation: DeviceRevocation | null;
+	constructor(kind: TransportFailure, message: string, status: number | null = null, revocation: DeviceRevocation | null = null) {
 		super(message);
 		this.name = 'TransportError';
 		this.kind = kind;
 		this.status = status;
+		this.revocation = revocation;
 	}
 }
 
@@ -37,7 +43,8 @@ const MESSAGES: Record<TransportFailure, SyncErrorMessage> = {
 	auth: 'sync_err_auth',
 	device: 'sync_err_device',
 	server: 'sync_err_server',
-	malformed: 'sync_err_malformed'
+	malformed: 'sync_err_malformed',
+	revoked: 'sync_err_revoked'
 };
 
 /** The status code of any failure during a sync (storage errors come from Dexie). */

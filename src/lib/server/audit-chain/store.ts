@@ -93,3 +93,16 @@ export async function auditEntryHashFor(db: Db, entity: string, entityId: string
 	return row ? { id: row.id, seq: Number(row.seq), at: row.at, entryHash: row.entry_hash } : null;
 }
 
+
+/** The newest audit entry about an entity, whatever the action (e.g. the evidence sheet's seal). */
+export async function latestAuditEntryFor(db: Db, entity: string, entityId: string): Promise<(AuditEntryHash & { action: string }) | null> {
+	const row = await db
+		.selectFrom('audit_log')
+		.select(['id', 'seq', 'at', 'entry_hash', 'action'])
+		.where('entity', '=', entity)
+		.where('entity_id', '=', entityId)
+		.orderBy('seq', 'desc')
+		.limit(1)
+		.executeTakeFirst();
+	return row ? { id: row.id, seq: Number(row.seq), at: row.at, entryHash: row.entry_hash, action: row.action } : null;
+}

@@ -12,6 +12,16 @@ import { toVisitListItem, visitListQuery, type VisitListItem } from '$lib/server
 import { viewerOf } from '$lib/server/views/viewer';
 import type { SyncVisit } from '$lib/client/sync/protocol';
 import { withPublishedPlans } from './field-plans';
+import { loadEvidenceReviews } from '$lib/server/workflow/review';
+
+/** The outlet head's latest review of each visit's evidence (part of the fingerprint, like plans). */
+async function withEvidenceReviews(db: Db, visits: SyncVisit[]): Promise<SyncVisit[]> {
+	const reviews = await loadEvidenceReviews(db, visits.map((v) => v.id));
+	return visits.map((v) => {
+		const r = reviews.get(v.id);
+		return r ? { ...v, evidenceReview: { status: r.status, reason: r.reason, at: r.reviewedAt } } : v;
+	});
+}
 import { loadServerProgress } from './progress-repo';
 
 /** Days back an open (still scheduled) visit stays on the tablet, and days ahead it arrives. */
@@ -44,7 +54,8 @@ function toSyncVisit(user: SessionUser, v: VisitListItem): SyncVisit {
 		version: v.version,
 		progress: null,
 		plannedOrder: null,
-		plannedArrival: null
+		plannedArrival: null,
+		evidenceReview: null
 	};
 }
 
@@ -64,13 +75,18 @@ export async function listSyncVisits(db: Db, user: SessionUser, now: Date): Prom
 		.where((eb) =>
 			eb.or([
 				eb('visits.date', '>=', today),
-				eb.and([eb('visits.date', '>=', addDays(today, -DAYS_BACK)), eb('visits.status', '=', 'scheduled')])
+				eb.and([eb('visits.date', '>=', addDays(today, -DAYS_BACK)), eb('visits.status', '=', 'scheduled')]),
+				// Evidence the outlet head sent back: the team must see why and add photos.
+				eb.and([
+					eb('visits.date', '>=', addDays(today, -DAYS_BACK)),
+					eb.exists(eb.selectFrom('evidence_reviews').select('evidence_reviews.visit_id').whereRef('evidence_reviews.visit_id', '=', 'visits.id').where('evidence_reviews.status', '=', 'sent_back'))
+				])
 			])
 		)
 		.execute();
 	const visits = rows.map((row) => toSyncVisit(user, toVisitListItem(row)));
 	const progress = await loadServerProgress(db, visits.map((v) => v.id));
-	return withPublishedPlans(db, visits.map((v) => ({ ...v, progress: progress.get(v.id) ?? null })));
+	return withEvidenceReviews(db, await withPublishedPlans(db, visits.map((v) => ({ ...v, progress: progress.get(v.id) ?? null }))));
 }
 
 /**
@@ -83,6 +99,6 @@ export async function getSyncVisit(db: Db, user: SessionUser, visitId: string): 
 	if (!item || !isAssigned(user, item)) return null;
 	const visit = toSyncVisit(user, item);
 	const progress = await loadServerProgress(db, [visit.id]);
-	const [planned] = await withPublishedPlans(db, [{ ...visit, progress: progress.get(visit.id) ?? null }]);
+	const [planned] = await withEvidenceReviews(db, await withPublishedPlans(db, [{ ...visit, progress: progress.get(visit.id) ?? null }]));
 	return planned;
 }

@@ -3,7 +3,7 @@
  * versions on completion, can refuse, withdraw, fail after N mutations or fail whole calls.
  * Test support only (imported by *.test.ts).
  */
-import type { Mutation, MutationResult, PullResponse, PushRequest, PushResponse, SyncVisit } from '../protocol';
+import type { DeviceRevocation, Mutation, MutationResult, PullResponse, PushRequest, PushResponse, SyncVisit, WipedReport } from '../protocol';
 import { TransportError, type Transport } from '../transport';
 
 export function makeVisit(id: string, overrides: Partial<SyncVisit> = {}): SyncVisit {
@@ -20,6 +20,7 @@ export function makeVisit(id: string, overrides: Partial<SyncVisit> = {}): SyncV
 		date: '2026-11-27',
 		plannedOrder: null,
 		plannedArrival: null,
+		evidenceReview: null,
 		start: '09:00',
 		end: '10:00',
 		notes: '',
@@ -69,6 +70,10 @@ export class MemoryServer implements Transport {
 	answerOnly: number | null = null;
 	/** Errors thrown by the next calls, in order. */
 	failures: TransportError[] = [];
+	/** Set by a test: the admin revoked the tablet (push still applies and says so; pull → 410). */
+	revoked: DeviceRevocation | null = null;
+	/** Wipe reports received from revoked tablets. */
+	wipedReports: { report: WipedReport; deviceId: string }[] = [];
 	/** Resolves a push only when the test says so (one-sync-at-a-time test). */
 	gate: Promise<void> | null = null;
 
@@ -111,9 +116,18 @@ export class MemoryServer implements Transport {
 		if (this.answerOnly !== null) {
 			const n = this.answerOnly;
 			this.answerOnly = null;
-			return { results: results.slice(0, n) };
+			return this.withRevocation({ results: results.slice(0, n) });
 		}
-		return { results };
+		return this.withRevocation({ results });
+	}
+
+	private withRevocation(response: PushResponse): PushResponse {
+		return this.revoked ? { ...response, revoked: this.revoked } : response;
+	}
+
+	async reportWiped(report: WipedReport, deviceId: string): Promise<void> {
+		this.failIfAsked();
+		this.wipedReports.push({ report, deviceId });
 	}
 
 	private apply(m: Mutation): MutationResult {
@@ -139,6 +153,7 @@ export class MemoryServer implements Transport {
 	async pull(): Promise<PullResponse> {
 		this.pullCalls++;
 		this.failIfAsked();
+		if (this.revoked) throw new TransportError('revoked', 'sync_err_revoked', 410, this.revoked);
 		// Like the real server: a cancelled visit leaves the tablet.
 		const withdrawn = [...this.visits.values()].filter((v) => this.withdrawn.has(v.id) || v.status === 'cancelled').map((v) => v.id);
 		return {

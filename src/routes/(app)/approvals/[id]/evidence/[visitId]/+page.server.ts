@@ -3,6 +3,7 @@ import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { requestDetail } from '$lib/server/views/request-detail';
 import { evidenceContext, visitEvidence } from '$lib/server/views/visit-evidence';
+import { latestAuditEntryFor } from '$lib/server/audit-chain/store';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import type { PageServerLoad } from './$types';
 
@@ -19,6 +20,8 @@ export const load: PageServerLoad = async (event) => {
 		services: detail.request.services,
 		resident: detail.resident && { name: detail.resident.name, idNumberMasked: detail.resident.idNumberMasked, address: detail.resident.address },
 		evidence,
+		// The newest hash-chained audit entry about the visit: it seals everything logged before it.
+		audit: await latestAuditEntryFor(db, 'visit', evidence.visitId),
 		printedBy: user.displayName,
 		printedAt: new Date().toISOString()
 	};

@@ -1,0 +1,94 @@
+import type { Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { withDb } from './field-helpers';
+
+/*
+ * Helpers of the photo-flow suites (photos-flow, photos-faults): what the tablet's IndexedDB
+ * holds about its photos, and what the server stored (database rows, files in the folder
+ * storage <dataDir>/photos/ab/cd/<sha>.jpg with temporary copies in <dataDir>/photos/.tmp).
+ */
+
+export interface DevicePhoto {
+	id: string;
+	kind: string;
+	status: string;
+	sha256: string;
+	hasBlob: boolean;
+	receiptSha: string | null;
+	lastError: string | null;
+}
+
+/** The tablet's photo rows of a visit, read with the plain IndexedDB API (no app code). */
+export async function devicePhotos(page: Page, visitId: string): Promise<DevicePhoto[]> {
+	return page.evaluate(async (visitId) => {
+		const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('doorstep-field-'));
+		const out: DevicePhoto[] = [];
+		for (const name of names) {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const r = indexedDB.open(name);
+				r.onsuccess = () => resolve(r.result);
+				r.onerror = () => reject(r.error);
+			});
+			if (db.objectStoreNames.contains('photos')) {
+				const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+					const r = db.transaction('photos').objectStore('photos').getAll();
+					r.onsuccess = () => resolve(r.result);
+					r.onerror = () => reject(r.error);
+				});
+				for (const p of rows.filter((p) => p.visitId === visitId)) {
+					const receipt = p.receipt as { sha256?: string } | null;
+					out.push({
+						id: String(p.id),
+						kind: String(p.kind),
+						status: String(p.status),
+						sha256: String(p.sha256),
+						hasBlob: p.blob instanceof Blob && p.blob.size > 0,
+						receiptSha: receipt?.sha256 ?? null,
+						lastError: (p.lastError as string | null) ?? null
+					});
+				}
+			}
+			db.close();
+		}
+		return out;
+	}, visitId);
+}
+
+export const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export const photosRoot = (dataDir: string) => path.resolve(dataDir, 'photos');
+
+/** The final file of a hash in the folder storage (src/lib/server/photos/local-storage.ts). */
+export const storedFile = (dataDir: string, sha: string) => path.join(photosRoot(dataDir), sha.slice(0, 2), sha.slice(2, 4), `${sha}.jpg`);
+
+/** Every file under the photo folder, relative paths, sorted (temporary ones included). */
+export function storageFiles(dataDir: string): string[] {
+	const root = photosRoot(dataDir);
+	if (!existsSync(root)) return [];
+	return (readdirSync(root, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+		.filter((d) => d.isFile())
+		.map((d) => path.relative(root, path.join(d.parentPath, d.name)))
+		.sort();
+}
+
+/** SHA-256 of the stored bytes of a hash's file. */
+export const hashOfStored = (dataDir: string, sha: string) => sha256(readFileSync(storedFile(dataDir, sha)));
+
+export interface PhotoRow {
+	id: string;
+	visit_id: string;
+	kind: string;
+	sha256: string;
+	bytes: number;
+	uploaded_by: string;
+}
+
+export function photoRows(dataDir: string, visitId?: string): PhotoRow[] {
+	return withDb(dataDir, (db) =>
+		(visitId
+			? db.prepare('select id, visit_id, kind, sha256, bytes, uploaded_by from photos where visit_id = ? order by id').all(visitId)
+			: db.prepare('select id, visit_id, kind, sha256, bytes, uploaded_by from photos order by id').all()) as PhotoRow[]
+	);
+}

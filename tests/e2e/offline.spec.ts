@@ -79,7 +79,7 @@ test('a visit completed offline survives a browser restart and syncs when the se
 		const evidence = head.getByTestId('visit-evidence');
 		await expect(evidence).toContainText('客户已重置密码');
 		await expect(evidence).toContainText('30.15712, 120.25785');
-		const signature = evidence.getByRole('img');
+		const signature = evidence.getByRole('img', { name: /的签名/ });
 		await expect(signature).toBeVisible();
 		expect(await signature.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 		await office.close();

@@ -2,6 +2,9 @@ import { getContext, setContext } from 'svelte';
 import { closeUserDb, deleteUserDb, openUserDb, type DoorstepDb } from '$lib/client/db';
 import { SyncEngine } from '$lib/client/sync/engine';
 import { createHttpTransport } from '$lib/client/sync/http-transport';
+import type { Transport } from '$lib/client/sync/transport';
+import { readHandOver, revocationStep, wipeIfHandedOver } from '$lib/client/sync/revocation';
+import { forgetWipe, rememberWipe, wipeNotice, type WipeNotice } from './wipe-notice';
 import { requestBackgroundSync, wireBrowserTriggers } from '$lib/client/sync/triggers';
 import type { SyncStatus } from '$lib/client/sync/status';
 import { PhotoUploadQueue, type PhotoQueueStatus } from '$lib/client/photos/upload-queue';
@@ -9,7 +12,8 @@ import { createHttpPhotoTransport } from '$lib/client/photos/http-photo-transpor
 import { applyRetention } from '$lib/client/photos/retention';
 import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
 
-export type SessionState = 'starting' | 'ready' | 'signed_out';
+/** `wiped`: the admin revoked this tablet and it erased the user's data (the page says why). */
+export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped';
 
 /**
  * The field app's session on this tablet: the user, their own database, the sync engine and its
@@ -27,10 +31,27 @@ export class FieldSession {
 	/** The identity-verification photos waiting for the server (lib/client/photos). */
 	photoStatus = $state<PhotoQueueStatus | null>(null);
 	photoQueue = $state.raw<PhotoUploadQueue | null>(null);
+	/** Why this tablet was wiped (state `wiped`). */
+	wiped = $state<WipeNotice | null>(null);
 	private cleanup: (() => void)[] = [];
+	private transport: Transport | null = null;
+	private checking = false;
+	private recheck = false;
+
+	/** Revoked by the admin: the tablet hands over its work and takes no new work. */
+	get revoked(): boolean {
+		return !!this.status?.revoked;
+	}
 
 	async start(): Promise<void> {
 		const answer = await fetchCurrentUser();
+		if (typeof answer === 'object') forgetWipe();
+		else if (wipeNotice()) {
+			// A wiped tablet says why until someone signs in again.
+			this.wiped = wipeNotice();
+			this.state = 'wiped';
+			return;
+		}
 		if (answer === 'signed_out') {
 			// The server is reachable and knows no session (expired, signed out elsewhere, account
 			// deactivated): forget who was here and go to the sign-in page, as a server page would.
@@ -46,10 +67,12 @@ export class FieldSession {
 		}
 		if (typeof answer === 'object') rememberUser(answer);
 		this.db = await openUserDb(user.id);
-		this.engine = new SyncEngine({ db: this.db, transport: createHttpTransport(), online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
+		this.transport = createHttpTransport();
+		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
 		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
 		this.wireTriggers(this.engine);
 		this.startPhotoQueue(this.db, this.engine);
+		this.watchRevocation(this.engine);
 		this.user = user;
 		this.state = 'ready';
 		await this.engine.start();
@@ -108,6 +131,63 @@ export class FieldSession {
 			.then(() => queue.start());
 	}
 
+	/**
+	 * Once the engine knows the tablet is revoked, every change of the sync or photo status checks
+	 * the hand-over; when nothing is left to send, the tablet wipes itself (sync/revocation.ts).
+	 */
+	private watchRevocation(engine: SyncEngine): void {
+		const check = () => {
+			if (engine.isRevoked()) void this.checkRevocation();
+		};
+		this.cleanup.push(engine.subscribe(check));
+		const queue = this.photoQueue;
+		if (queue) this.cleanup.push(queue.subscribe(check));
+	}
+
+	private async checkRevocation(): Promise<void> {
+		if (this.checking) {
+			this.recheck = true;
+			return;
+		}
+		this.checking = true;
+		try {
+			do {
+				this.recheck = false;
+				await this.handOverOrWipe();
+			} while (this.recheck && this.db);
+		} catch {
+			// The next status change checks again; nothing was deleted.
+		} finally {
+			this.checking = false;
+		}
+	}
+
+	private async handOverOrWipe(): Promise<void> {
+		const { db, engine, transport, user } = this;
+		if (!db || !engine || !transport || !user || this.status?.syncing || this.photoStatus?.uploading) return;
+		const state = await readHandOver(db);
+		const step = revocationStep(state);
+		if (step === 'hand_over') {
+			if (state.pendingMutations + state.rejectedWork > 0) void engine.changed();
+			if (state.photosWaiting > 0) void this.photoQueue?.kick();
+			return;
+		}
+		if (step !== 'wipe') return;
+		const revokedAt = this.status?.revoked?.revokedAt ?? null;
+		this.stop();
+		const report = await wipeIfHandedOver({ db, deleteDb: deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
+		if (!report) return;
+		forgetUser();
+		this.wiped = rememberWipe(revokedAt);
+		try {
+			await fetch('/logout', { method: 'POST' });
+		} catch {
+			// The server session expires on its own; nothing of the user is left here.
+		}
+		this.user = null;
+		this.state = 'wiped';
+	}
+
 	/** After a photo was kept on the device: upload it now if the network allows. */
 	photoCaptured(): void {
 		void this.photoQueue?.kick();
@@ -152,6 +232,7 @@ export class FieldSession {
 		this.engine = null;
 		this.photoQueue = null;
 		this.photoStatus = null;
+		this.transport = null;
 		this.db = null;
 	}
 }

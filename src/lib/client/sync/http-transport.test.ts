@@ -70,4 +70,21 @@ describe('HTTP transport', () => {
 		expect(await db.outbox.count()).toBe(1);
 		expect((await db.syncState.get('sync'))?.lastError).toBe(code);
 	});
+
+	it('reads a 410 from pull as the revocation: flag stored, no registration, the wipe reported with the device header', async () => {
+		const revoked = { reason: 'device_revoked', revokedAt: '2026-11-27T03:00:00.000Z' };
+		const { db, engine, calls } = await engineWith((path) => {
+			if (path === '/api/devices') return ok({ id: 'dev-9', label: 'x', createdAt: '', lastSeenAt: null, revokedAt: null }, 201);
+			if (path === '/api/sync/wiped') return ok({ ok: true });
+			return ok({ message: 'sync_err_revoked', revoked }, 410);
+		});
+		expect(await engine.syncNow()).toEqual({ ok: true });
+		expect(await engine.syncNow()).toEqual({ ok: true });
+		expect(engine.status.get().revoked).toEqual(revoked);
+		expect(calls.map((c) => c.path)).toEqual(['/api/devices', '/api/sync/pull']);
+		expect(db.isOpen()).toBe(true);
+		const wiped = fakeFetch(() => ok({ ok: true }));
+		await createHttpTransport({ fetch: wiped.fetch }).reportWiped({ unsyncedMutations: 0, unsyncedPhotos: 0 }, 'dev-9');
+		expect(wiped.calls).toEqual([{ path: '/api/sync/wiped', headers: expect.objectContaining({ [DEVICE_HEADER]: 'dev-9' }), body: { unsyncedMutations: 0, unsyncedPhotos: 0 } }]);
+	});
 });

@@ -80,3 +80,29 @@ export async function deletePersonalCaches(cacheStorage: CacheStorage | undefine
 	await Promise.all(names.map((n) => cacheStorage.delete(n)));
 	return names;
 }
+
+export interface WipeDeps {
+	db: DoorstepDb;
+	/** Deletes the user's database (db.ts `deleteUserDb`). */
+	deleteDb: (userId: string) => Promise<void>;
+	/** `POST /api/sync/wiped` (the transport's `reportWiped`). */
+	reportWiped: (report: WipedReport, deviceId: string) => Promise<void>;
+	cacheStorage?: CacheStorage;
+}
+
+/**
+ * Wipes a revoked tablet when the hand-over is complete: the user's database, then the caches,
+ * then the report to the server (it needs the device id, read before the database goes; if the
+ * report fails, the wipe still stands). Returns null, touching nothing, while something can still
+ * be sent.
+ */
+export async function wipeIfHandedOver(deps: WipeDeps): Promise<WipedReport | null> {
+	const state = await readHandOver(deps.db);
+	if (revocationStep(state) !== 'wipe') return null;
+	const deviceId = (await deps.db.syncState.get('sync'))?.deviceId ?? null;
+	const report = wipedReport(state);
+	await deps.deleteDb(deps.db.userId);
+	await deletePersonalCaches(deps.cacheStorage).catch(() => []);
+	if (deviceId) await deps.reportWiped(report, deviceId).catch(() => undefined);
+	return report;
+}

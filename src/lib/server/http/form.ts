@@ -55,13 +55,24 @@ export function formVersion(raw: Record<string, unknown>): number | undefined {
 }
 
 /**
+ * The largest form body a page accepts. The server's own limit (BODY_SIZE_LIMIT) is higher
+ * because photo uploads need it; no form of ours comes near this.
+ */
+export const FORM_MAX_BYTES = 512 * 1024;
+
+/**
  * Reads a form post as an object. A body that is not a form (JSON, text/plain, broken
- * multipart) or a field name that tries to reach an object's prototype is a 400, never a 500.
+ * multipart) or a field name that tries to reach an object's prototype is a 400, never a 500;
+ * a body over FORM_MAX_BYTES is a 413.
  */
 export async function readForm(request: Request): Promise<Record<string, unknown>> {
 	let form: FormData;
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	if (declared > FORM_MAX_BYTES) error(413, { message: 'err_too_large' });
 	try {
-		form = await request.formData();
+		// Without a declared length (chunked), measure what actually came.
+		const body = Number.isFinite(declared) ? request : await boundedCopy(request);
+		form = await body.formData();
 	} catch (err) {
 		// SvelteKit's body limit (BODY_SIZE_LIMIT) surfaces here as a 413: keep that status.
 		if (err && typeof err === 'object' && 'status' in err && err.status === 413) error(413, { message: 'err_too_large' });
@@ -84,4 +95,10 @@ export function echoValues(value: unknown, depth = 0): unknown {
 		return Object.fromEntries(Object.entries(value).slice(0, 60).map(([k, v]) => [k, echoValues(v, depth + 1)]));
 	}
 	return value;
+}
+
+async function boundedCopy(request: Request): Promise<Request> {
+	const bytes = await request.arrayBuffer();
+	if (bytes.byteLength > FORM_MAX_BYTES) throw Object.assign(new Error('form too large'), { status: 413 });
+	return new Request(request.url, { method: request.method, headers: request.headers, body: bytes });
 }

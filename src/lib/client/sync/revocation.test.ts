@@ -132,3 +132,18 @@ describe('a revoked tablet', () => {
 		expect(await exists(db)).toBe(true);
 	});
 });
+
+describe('a revoked tablet and the device check', () => {
+	it('does not register again when the server no longer knows its device (403)', async () => {
+		const { db, server, engine } = await setup();
+		server.revoked = REVOKED;
+		await engine.syncNow();
+		server.revoked = null;
+		await startTravel(db, 'v1');
+		const { TransportError } = await import('./transport');
+		server.failures = [new TransportError('device', 'sync_err_device', 403)];
+		expect(await engine.syncNow()).toEqual({ ok: false, error: 'sync_err_device' });
+		expect(server.devices).toHaveLength(1);
+		expect((await readSyncState(db)).deviceId).toBe('device-1');
+	});
+});

@@ -257,10 +257,79 @@ export async function cancelAsHead(baseURL: string, requestId: string, reason: s
 // ---------------------------------------------------------------------------------------------
 // The tablet
 
-/** Signs in through the login page and lands in the field app. */
+/** The 6-digit app-lock PIN every e2e staff member uses (not a weak PIN, see pin-policy.ts). */
+export const TEST_PIN = '472951';
+
+/** First sign-in on this tablet: sets the app-lock PIN (twice). */
+export async function setPin(page: Page, pin = TEST_PIN) {
+	const lock = page.getByTestId('device-lock');
+	await expect(lock).toHaveAttribute('data-lock', 'setup_pin');
+	await page.locator('#pin-new').fill(pin);
+	await page.locator('#pin-confirm').fill(pin);
+	await lock.getByRole('button', { name: /^(设置密码|Set PIN)$/ }).click();
+	await expect(lock).toBeHidden({ timeout: 15_000 });
+}
+
+/** Unlocks the locked field app with the PIN (works offline). */
+export async function unlockWithPin(page: Page, pin = TEST_PIN) {
+	const lock = page.getByTestId('device-lock');
+	await expect(lock).toHaveAttribute('data-lock', 'locked');
+	await page.locator('#pin-unlock').fill(pin);
+	await lock.getByRole('button', { name: /^(解锁|Unlock)$/ }).click();
+	await expect(lock).toBeHidden({ timeout: 15_000 });
+}
+
+/**
+ * After a full page load of the field app: waits until the session has started and passes the
+ * app lock (PIN setup at the first sign-in on this tablet, else the PIN). Other pages: nothing.
+ */
+export async function passLock(page: Page, pin = TEST_PIN) {
+	if (!new URL(page.url()).pathname.startsWith('/field')) return;
+	const main = page.locator('main[data-session]');
+	await expect(main).not.toHaveAttribute('data-session', 'starting', { timeout: 15_000 });
+	const state = await main.getAttribute('data-session');
+	if (state === 'setup_pin') await setPin(page, pin);
+	else if (state === 'locked') await unlockWithPin(page, pin);
+}
+
+const lockAware = new WeakSet<Page>();
+
+/**
+ * Every full load of a field page (goto, reload) opens the app locked, as on a real tablet: the
+ * data key lives only in memory. The specs are about other things, so their pages pass the lock
+ * after each load, with the PIN, like the staff member would.
+ */
+export function passLockOnLoad(page: Page) {
+	if (lockAware.has(page)) return;
+	lockAware.add(page);
+	const goto = page.goto.bind(page);
+	const reload = page.reload.bind(page);
+	page.goto = async (...args: Parameters<Page['goto']>) => {
+		const res = await goto(...args);
+		await passLock(page);
+		return res;
+	};
+	page.reload = async (...args: Parameters<Page['reload']>) => {
+		const res = await reload(...args);
+		await passLock(page);
+		return res;
+	};
+}
+
+const lockAwareContexts = new WeakSet<BrowserContext>();
+
+/** Signs in through the login page, lands in the field app and passes the app lock. */
 export async function fieldLogin(page: Page, username: string) {
 	await login(page, username);
 	await expect(page).toHaveURL(/\/field/);
+	await passLock(page);
+	passLockOnLoad(page);
+	const context = page.context();
+	if (!lockAwareContexts.has(context)) {
+		lockAwareContexts.add(context);
+		for (const p of context.pages()) passLockOnLoad(p);
+		context.on('page', passLockOnLoad);
+	}
 }
 
 /** Waits until the service worker is active, then reloads once so it controls the page. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { login, shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, freePort, networkBack, OwnServer, pendingCount, planVisit, tabletOptions, userId, withDb, workVisit } from './field-helpers';
+import { ensureServiceWorker, fieldLogin, freePort, networkBack, OwnServer, passLockOnLoad, pendingCount, planVisit, tabletOptions, userId, withDb, workVisit } from './field-helpers';
 
 /**
  * The offline field app's main promise, in real Chromium against the real server: a visit that
@@ -52,6 +52,7 @@ test('a visit completed offline survives a browser restart and syncs when the se
 		await tablet.close();
 		tablet = await chromium.launchPersistentContext(profile, tabletOptions(server.baseURL));
 		page = tablet.pages()[0] ?? (await tablet.newPage());
+		passLockOnLoad(page); // the app opens locked: the PIN, offline
 		await page.goto(`/field/visits/${visit.visitId}`);
 		await expect(page.getByText(/上门已完成：已完成/)).toBeVisible();
 		await expect.poll(() => pendingCount(page)).toBe(pendingBefore);

@@ -119,7 +119,7 @@ async function jpeg(page: Page, seed: number): Promise<Buffer> {
 
 test('uploads the server must refuse, from real browser sessions: each with its reason, nothing stored', async ({ browser, baseURL }) => {
 	test.setTimeout(120_000);
-	const visit = await planVisit(baseURL!, DATA_DIR, { date: shanghaiDate(9), start: '10:00', end: '11:00', lead: 'staff1', second: 'staff2', tag: '拒收老人' });
+	const visit = await planVisit(baseURL!, DATA_DIR, { date: shanghaiDate(9 + test.info().repeatEachIndex), start: '10:00', end: '11:00', lead: 'staff1', second: 'staff2', tag: '拒收老人' });
 	const session = async (username: string) => {
 		const ctx = await browser.newContext({ baseURL, serviceWorkers: 'block' });
 		const page = await ctx.newPage();

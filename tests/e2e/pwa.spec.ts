@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login } from './helpers';
+import { fieldLogin } from './field-helpers';
 
 /** The installable app: manifest, icons, a service worker that controls the field app and caches no API data. */
 test('manifest, icons and service worker make the field app installable and keep API data out of caches', async ({ page, request }) => {
@@ -13,8 +13,8 @@ test('manifest, icons and service worker make the field app installable and keep
 		expect(res.headers()['content-type']).toContain('image/png');
 	}
 
-	await login(page, 'staff1');
-	await page.waitForURL('**/field');
+	// Signs in and sets the app-lock PIN; later loads of the page pass the lock with it.
+	await fieldLogin(page, 'staff1');
 	await page.evaluate(() => navigator.serviceWorker.ready);
 	await page.reload();
 	await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);

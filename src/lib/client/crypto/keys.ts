@@ -56,8 +56,9 @@ export async function wrapDataKey(dataKey: CryptoKey, wrappingKey: CryptoKey): P
 }
 
 /** Unwraps as NON-extractable: the data key can encrypt and decrypt, never leave WebCrypto. Throws on a wrong key. */
-export function unwrapDataKey(w: WrappedKey, wrappingKey: CryptoKey): Promise<CryptoKey> {
-	return subtle().unwrapKey('raw', fromBase64(w.wrapped), wrappingKey, { name: 'AES-GCM', iv: fromBase64(w.iv) }, DATA_KEY, false, ['encrypt', 'decrypt']);
+export function unwrapDataKey(w: WrappedKey, wrappingKey: CryptoKey, extractable = false): Promise<CryptoKey> {
+	// `extractable` only for re-wrapping under a new PIN after recovery (lib/client/crypto/device-keys.ts).
+	return subtle().unwrapKey('raw', fromBase64(w.wrapped), wrappingKey, { name: 'AES-GCM', iv: fromBase64(w.iv) }, DATA_KEY, extractable, ['encrypt', 'decrypt']);
 }
 
 /** Wraps a data key under a PIN with a new salt. */

@@ -11,9 +11,11 @@ import { PhotoUploadQueue, type PhotoQueueStatus } from '$lib/client/photos/uplo
 import { createHttpPhotoTransport } from '$lib/client/photos/http-photo-transport';
 import { applyRetention } from '$lib/client/photos/retention';
 import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
+import { forgetLock, hasPin, readLock, setUpPin, signedOutAfterWipe, unlockWithPin, type UnlockResult } from '$lib/client/crypto/device-keys';
+import { wireAutoLock } from './auto-lock';
 
 /** `wiped`: the admin revoked this tablet and it erased the user's data (the page says why). */
-export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped';
+export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped' | 'setup_pin' | 'locked';
 
 /**
  * The field app's session on this tablet: the user, their own database, the sync engine and its
@@ -33,10 +35,20 @@ export class FieldSession {
 	photoQueue = $state.raw<PhotoUploadQueue | null>(null);
 	/** Why this tablet was wiped (state `wiped`). */
 	wiped = $state<WipeNotice | null>(null);
+	/** Locked and no PIN wrapping here while offline: only an online sign-in can set a PIN. */
+	needsOnline = $state(false);
+	/** The data key, in memory only while unlocked (lib/client/crypto, issue 6). */
+	private dataKey: CryptoKey | null = null;
+	private online = false;
 	private cleanup: (() => void)[] = [];
 	private transport: Transport | null = null;
 	private checking = false;
 	private recheck = false;
+
+	/** The in-memory data key while unlocked, null while locked (for sealing the store). */
+	get key(): CryptoKey | null {
+		return this.dataKey;
+	}
 
 	/** Revoked by the admin: the tablet hands over its work and takes no new work. */
 	get revoked(): boolean {
@@ -66,6 +78,58 @@ export class FieldSession {
 			return;
 		}
 		if (typeof answer === 'object') rememberUser(answer);
+		this.online = typeof answer === 'object';
+		if (this.online && readLock(user.id)?.signOutFirst) {
+			// Too many wrong PINs: only a real sign-in (password) may recover the data.
+			signedOutAfterWipe(user.id);
+			forgetUser();
+			await fetch('/logout', { method: 'POST' }).catch(() => undefined);
+			this.state = 'signed_out';
+			location.replace('/login?next=/field');
+			return;
+		}
+		this.user = user;
+		// The app opens locked: the data key exists here only wrapped (PIN, recovery secret).
+		this.needsOnline = !hasPin(user.id) && !this.online;
+		this.state = hasPin(user.id) || !this.online ? 'locked' : 'setup_pin';
+	}
+
+	/** First sign-in here (online), or after too many wrong PINs: a new PIN, the same data. */
+	async setPin(pin: string): Promise<boolean> {
+		const user = this.user;
+		if (!user || this.state !== 'setup_pin') return false;
+		const res = await fetch('/api/devices/secret', { headers: { accept: 'application/json' }, cache: 'no-store' });
+		if (!res.ok) return false;
+		const { secret } = (await res.json()) as { secret: string };
+		this.dataKey = await setUpPin(user.id, pin, secret);
+		await this.openStore(user);
+		return true;
+	}
+
+	/** Opens with the PIN (works offline). A wrong PIN is counted (device-keys.ts). */
+	async unlock(pin: string): Promise<UnlockResult> {
+		const user = this.user;
+		if (!user || this.state !== 'locked') return { ok: false, noPin: true };
+		const result = await unlockWithPin(user.id, pin);
+		if (result.ok) {
+			this.dataKey = result.key;
+			await this.openStore(user);
+		} else if (result.noPin) {
+			this.needsOnline = true;
+		}
+		return result;
+	}
+
+	/** Locks now: the store, engine and key are dropped, the page shows only the lock screen. */
+	lock(): void {
+		if (this.state !== 'ready') return;
+		this.stop();
+		closeUserDb();
+		this.dataKey = null;
+		this.state = 'locked';
+	}
+
+	private async openStore(user: FieldUser): Promise<void> {
 		this.db = await openUserDb(user.id);
 		this.transport = createHttpTransport();
 		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
@@ -73,7 +137,7 @@ export class FieldSession {
 		this.wireTriggers(this.engine);
 		this.startPhotoQueue(this.db, this.engine);
 		this.watchRevocation(this.engine);
-		this.user = user;
+		this.cleanup.push(wireAutoLock(() => this.lock(), { window, document }));
 		this.state = 'ready';
 		await this.engine.start();
 		void navigator.storage?.persist?.();
@@ -177,6 +241,8 @@ export class FieldSession {
 		this.stop();
 		const report = await wipeIfHandedOver({ db, deleteDb: deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
 		if (!report) return;
+		forgetLock(user.id);
+		this.dataKey = null;
 		forgetUser();
 		this.wiped = rememberWipe(revokedAt);
 		try {
@@ -214,9 +280,15 @@ export class FieldSession {
 		const userId = this.user?.id;
 		// Photos without a receipt count: deleting the database would lose them for good.
 		const pending = (this.status?.pending ?? 0) + (this.status?.conflicts.length ?? 0) + this.photosUnsynced;
+		// Locked, nothing is known about unsynced work: the (closed) store is kept.
+		const unlocked = this.state === 'ready';
 		this.stop();
 		closeUserDb();
-		if (userId && pending === 0) await deleteUserDb(userId);
+		this.dataKey = null;
+		if (userId && unlocked && pending === 0) {
+			await deleteUserDb(userId);
+			forgetLock(userId);
+		}
 		forgetUser();
 		try {
 			await fetch('/logout', { method: 'POST' });

@@ -6,6 +6,7 @@ import * as m004 from './migrations/004_photos';
 import * as m005a from './migrations/005_audit_chain';
 import * as m005s from './migrations/005_session_rotation';
 import * as m006 from './migrations/006_evidence_review';
+import * as m007d from './migrations/007_device_secrets';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -18,7 +19,8 @@ const MIGRATIONS: Record<string, Migration> = {
 	'004_photos': m004,
 	'005_audit_chain': m005a,
 	'005_session_rotation': m005s,
-	'006_evidence_review': m006
+	'006_evidence_review': m006,
+	'007_device_secrets': m007d
 };
 
 const provider: MigrationProvider = {

@@ -277,6 +277,13 @@ export interface EvidenceReviewsTable {
 	reviewed_at: string;
 }
 
+/** A user's recovery secret for the tablet's data key (migration 007_device_secrets). */
+export interface DeviceSecretsTable {
+	user_id: string;
+	secret: string;
+	created_at: string;
+}
+
 export interface Database {
 	branches: BranchesTable;
 	outlets: OutletsTable;
@@ -297,6 +304,7 @@ export interface Database {
 	visit_plans: VisitPlansTable;
 	photos: PhotosTable;
 	evidence_reviews: EvidenceReviewsTable;
+	device_secrets: DeviceSecretsTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { makeResidentId } from '../../src/lib/domain/resident-id';
 import { expectAccessible, login, logout, serverDb, shanghaiDate } from './helpers';
+import { passLock } from './field-helpers';
 
 /**
  * The foundation's main path, in real Chromium against the real server and database:
@@ -63,6 +64,8 @@ test('request → approval → scheduled visit, seen by every role', async ({ pa
 	for (const staff of ['staff1', 'staff2']) {
 		await login(page, staff);
 		await page.goto(`/field?date=${visitDate}`);
+		// The field app opens behind its lock: a PIN is set at the first sign-in on this browser.
+		await passLock(page);
 		await expect(page.locator('article.visit', { hasText: residentName })).toContainText('18:30–19:30');
 		await expectAccessible(page);
 		await logout(page);

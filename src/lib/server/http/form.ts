@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { drainBody } from './drain';
 
 /**
  * Turns FormData into a plain object for the valibot schemas: `a.b` nests, `windows.0.start`
@@ -68,14 +69,20 @@ export const FORM_MAX_BYTES = 512 * 1024;
 export async function readForm(request: Request): Promise<Record<string, unknown>> {
 	let form: FormData;
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > FORM_MAX_BYTES) error(413, { message: 'err_too_large' });
+	if (declared > FORM_MAX_BYTES) {
+		await drainBody(request);
+		error(413, { message: 'err_too_large' });
+	}
 	try {
 		// Without a declared length (chunked), measure what actually came.
 		const body = Number.isFinite(declared) ? request : await boundedCopy(request);
 		form = await body.formData();
 	} catch (err) {
 		// SvelteKit's body limit (BODY_SIZE_LIMIT) surfaces here as a 413: keep that status.
-		if (err && typeof err === 'object' && 'status' in err && err.status === 413) error(413, { message: 'err_too_large' });
+		if (err && typeof err === 'object' && 'status' in err && err.status === 413) {
+			await drainBody(request);
+			error(413, { message: 'err_too_large' });
+		}
 		error(400, { message: 'err_bad_form' });
 	}
 	try {

@@ -4,6 +4,7 @@
  * the other endpoints' `{ message: code }`; a photo is served only with `Cache-Control: no-store`.
  */
 import { json } from '@sveltejs/kit';
+import { drainBody } from '$lib/server/http/drain';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
 import { sha256Hex } from './content';
@@ -57,7 +58,10 @@ export async function handlePhotoPut(db: Db, storage: PhotoStorage, user: Sessio
 		);
 		return json(receipt, { status: created ? 201 : 200 });
 	} catch (err) {
-		if (err instanceof PhotoRefusal) return json({ message: err.message }, { status: err.status });
+		if (err instanceof PhotoRefusal) {
+			await drainBody(request);
+			return json({ message: err.message }, { status: err.status });
+		}
 		throw err;
 	}
 }

@@ -6,14 +6,13 @@ import { AdminError } from '$lib/server/admin/errors';
 import { verifyAuditChains } from '$lib/server/audit-chain/store';
 import type { SessionUser } from '$lib/server/auth/types';
 import { listAuditForEntity } from '$lib/server/repos/audit';
-import { getUserByUsername } from '$lib/server/repos/users';
 import { getVisit } from '$lib/server/repos/visits';
 import { listDevicesForAdmin, revokeAllDevicesAsAdmin, revokeDeviceAsAdmin } from '$lib/server/security/device-admin';
 import { registerDevice } from '$lib/server/sync/devices';
 import { handlePull, handlePush, handleWiped } from '$lib/server/sync/http';
 import { approveRequest, submitRequest } from '$lib/server/workflow';
 import { DEVICE_HEADER, REVOKED_STATUS, type Mutation, type MutationType, type PayloadByType, type PushResponse, type RevokedBody } from '$lib/client/sync/protocol';
-import { actor, newRequestInput, seedDemo, today } from './fixtures';
+import { actor, newRequestInput, seedDemo, today, sessionUserOf } from './fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
 
 /*
@@ -35,10 +34,7 @@ describe.each(DIALECTS)('device revocation on %s', (dialect) => {
 	}
 	const t = useTestDatabase(dialect, seedDemo);
 
-	async function sessionUser(username: string): Promise<SessionUser> {
-		const u = (await getUserByUsername(t.db, username))!;
-		return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, outletId: u.outletId, communityId: u.communityId };
-	}
+	const sessionUser = (username: string): Promise<SessionUser> => sessionUserOf(t.db, username);
 
 	async function scheduledVisit(lead: string, second: string) {
 		const [worker, head, s1, s2] = await Promise.all(['worker1', 'head1', lead, second].map((u) => actor(t.db, u)));

@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { addDays, calendarFromDays, rollForward, shanghaiInstant } from '$lib/domain/calendar';
 import type { SessionUser } from '$lib/server/auth/types';
 import { listCalendarDays } from '$lib/server/repos/calendar';
-import { getUserByUsername } from '$lib/server/repos/users';
 import { pullChanges } from '$lib/server/sync/pull';
 import { approveRequest, recordOutcome, reviewEvidence, submitRequest, WorkflowError } from '$lib/server/workflow';
-import { actor, newRequestInput, seedDemo, today } from './fixtures';
+import { actor, newRequestInput, seedDemo, today, sessionUserOf } from './fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
 
 describe.each(DIALECTS)('the outlet head reviews a visit’s evidence on %s', (dialect) => {
@@ -16,10 +15,7 @@ describe.each(DIALECTS)('the outlet head reviews a visit’s evidence on %s', (d
 	}
 	const t = useTestDatabase(dialect, seedDemo);
 
-	async function sessionUser(username: string): Promise<SessionUser> {
-		const u = (await getUserByUsername(t.db, username))!;
-		return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, outletId: u.outletId, communityId: u.communityId };
-	}
+	const sessionUser = (username: string): Promise<SessionUser> => sessionUserOf(t.db, username);
 	const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof WorkflowError ? e.code : String(e)));
 
 	it('accepts or sends back with a reason; the team’s tablet pulls the decision; other heads are refused', async () => {

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { addDays, calendarFromDays, rollForward, shanghaiInstant } from '$lib/domain/calendar';
 import type { SessionUser } from '$lib/server/auth/types';
 import { listCalendarDays } from '$lib/server/repos/calendar';
-import { createUser, getUserByUsername } from '$lib/server/repos/users';
+import { createUser } from '$lib/server/repos/users';
 import { loadDispatchDay } from '$lib/server/planning/dispatch-board';
 import { publishPlan } from '$lib/server/planning/publish';
 import { planStillApplies } from '$lib/server/sync/field-plans';
 import { pullChanges } from '$lib/server/sync/pull';
 import { approveRequest, submitRequest } from '$lib/server/workflow';
-import { actor, newRequestInput, seedDemo, today } from './fixtures';
+import { actor, newRequestInput, seedDemo, today, sessionUserOf } from './fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
 
 const NEAR = { lat: 30.1571, lng: 120.2578 };
@@ -33,10 +33,7 @@ describe.each(DIALECTS)('published plans in the field pull on %s', (dialect) => 
 	}
 	const t = useTestDatabase(dialect, seedDemo);
 
-	async function sessionUser(username: string): Promise<SessionUser> {
-		const u = (await getUserByUsername(t.db, username))!;
-		return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, outletId: u.outletId, communityId: u.communityId };
-	}
+	const sessionUser = (username: string): Promise<SessionUser> => sessionUserOf(t.db, username);
 
 	it('publishing and re-publishing change what the tablet pulls: stop number and planned arrival', async () => {
 		const head = await actor(t.db, 'head1');

@@ -7,6 +7,7 @@ import type { Database } from '$lib/server/db';
 import { seedIfEmpty } from '$lib/server/db/seed';
 import { getUserByUsername } from '$lib/server/repos/users';
 import type { Actor } from '$lib/server/workflow';
+import type { SessionUser } from '$lib/server/auth/types';
 import type { SubmitRequestInput } from '$lib/server/workflow/submit';
 import type { VisitPlan } from '$lib/server/workflow/staffing';
 import { WorkflowError } from '$lib/server/workflow/errors';
@@ -24,6 +25,13 @@ export async function actor(db: Db, username: string): Promise<Actor & { display
 	const user = await getUserByUsername(db, username);
 	if (!user) throw new Error(`no demo user ${username}`);
 	return { id: user.id, role: user.role, outletId: user.outletId, communityId: user.communityId, displayName: user.displayName };
+}
+
+/** A demo account as a signed-in session would carry it (sync and upload use cases take this). */
+export async function sessionUserOf(db: Db, username: string): Promise<SessionUser> {
+	const u = await getUserByUsername(db, username);
+	if (!u) throw new Error(`no demo user ${username}`);
+	return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, outletId: u.outletId, communityId: u.communityId };
 }
 
 export const today = () => localDate(new Date().toISOString());

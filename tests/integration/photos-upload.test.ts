@@ -12,7 +12,6 @@ import { addDays } from '$lib/domain/calendar';
 import { PHOTO_HEADERS, PHOTO_LIMITS, type PhotoKind, type PhotoReceipt } from '$lib/domain/photos';
 import type { SessionUser } from '$lib/server/auth/types';
 import { listAuditForEntity } from '$lib/server/repos/audit';
-import { getUserByUsername } from '$lib/server/repos/users';
 import { handlePhotoGet, handlePhotoPut } from '$lib/server/photos/http';
 import { LocalPhotoStorage } from '$lib/server/photos/local-storage';
 import { listVisitPhotos, manifestFor } from '$lib/server/photos/repo';
@@ -20,7 +19,7 @@ import type { PhotoStorage } from '$lib/server/photos/storage';
 import { approveRequest, cancelRequest, submitRequest } from '$lib/server/workflow';
 import { up as migrate004 } from '$lib/server/db/migrations/004_photos';
 import { listServices, upsertService } from '$lib/server/repos/services';
-import { actor, newRequestInput, seedDemo, today } from './fixtures';
+import { actor, newRequestInput, seedDemo, today, sessionUserOf } from './fixtures';
 import { TINY_JPEG, TINY_JPEG_SIZE, jpegVariant, sha256 } from './photo-fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
 
@@ -46,10 +45,7 @@ describe.each(DIALECTS)('photo upload on %s', (dialect) => {
 	});
 	afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-	async function sessionUser(username: string): Promise<SessionUser> {
-		const u = (await getUserByUsername(t.db, username))!;
-		return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, outletId: u.outletId, communityId: u.communityId };
-	}
+	const sessionUser = (username: string): Promise<SessionUser> => sessionUserOf(t.db, username);
 
 	/** An approved request of outlet 1 whose visit is staff1 (lead) + staff2 (second). */
 	async function scheduledVisit() {

@@ -7,13 +7,12 @@ import type { SessionUser } from '$lib/server/auth/types';
 import { listAuditForEntity } from '$lib/server/repos/audit';
 import { manifestFor } from '$lib/server/photos/repo';
 import { getRequest } from '$lib/server/repos/requests';
-import { getUserByUsername } from '$lib/server/repos/users';
 import { getVisit } from '$lib/server/repos/visits';
 import { handlePull, handlePush } from '$lib/server/sync/http';
 import { registerDevice } from '$lib/server/sync/devices';
 import { approveRequest, cancelRequest, rescheduleVisit, submitRequest } from '$lib/server/workflow';
 import { DEVICE_HEADER, SYNC_LIMITS, type Mutation, type MutationType, type PayloadByType, type PullResponse, type PushResponse } from '$lib/client/sync/protocol';
-import { actor, newRequestInput, rowCounts, seedDemo, today } from './fixtures';
+import { actor, newRequestInput, rowCounts, seedDemo, today, sessionUserOf } from './fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
 
 let slotCounter = 0;
@@ -32,10 +31,7 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 	}
 	const t = useTestDatabase(dialect, seedDemo);
 
-	async function sessionUser(username: string): Promise<SessionUser> {
-		const u = (await getUserByUsername(t.db, username))!;
-		return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, outletId: u.outletId, communityId: u.communityId };
-	}
+	const sessionUser = (username: string): Promise<SessionUser> => sessionUserOf(t.db, username);
 
 	/** An approved request whose visit is staff1 (lead) + staff2 (second), tomorrow. */
 	async function scheduledVisit() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderDay, type OrderableVisit } from './day-order';
+import { orderDay, orderRows, type OrderableVisit } from './day-order';
 
 const v = (id: string, start: string, plannedOrder: number | null = null, plannedArrival: string | null = null): OrderableVisit => ({ id, start, plannedOrder, plannedArrival });
 
@@ -25,5 +25,14 @@ describe('ordering the day on the tablet (pure)', () => {
 			{ visitId: 'b', order: 2, arrival: '10:50' }
 		];
 		expect(orderDay(day, local).map((x) => x.id)).toEqual(['c', 'b', 'done', 'a']);
+	});
+});
+
+describe('orderRows', () => {
+	it('keeps each row with its visit, in the order orderDay gives the visits', () => {
+		const v = (id: string, start: string) => ({ id, start, plannedOrder: null, plannedArrival: null });
+		const rows = [{ visit: v('b', '10:00'), tag: 'B' }, { visit: v('a', '09:00'), tag: 'A' }, { visit: v('c', '11:00'), tag: 'C' }];
+		expect(orderRows(rows, null).map((r) => r.tag)).toEqual(['A', 'B', 'C']);
+		expect(orderRows(rows, [{ visitId: 'c', order: 1, arrival: '09:30' }]).map((r) => r.tag)).toEqual(['C', 'A', 'B']);
 	});
 });

@@ -45,3 +45,9 @@ export function orderDay<T extends OrderableVisit>(visits: T[], local: LocalStop
 	const inLocal = published.filter((v) => rank.has(v.id)).sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
 	return [...inLocal, ...published.filter((v) => !rank.has(v.id))];
 }
+
+/** Whole rows (visit + whatever goes with it) in the order of `orderDay`. */
+export function orderRows<R extends { visit: OrderableVisit }>(rows: R[], localStops: LocalStop[] | null): R[] {
+	const byId = new Map(rows.map((r) => [r.visit.id, r]));
+	return orderDay(rows.map((r) => r.visit), localStops).map((v) => byId.get(v.id)!);
+}

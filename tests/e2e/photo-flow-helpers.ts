@@ -20,9 +20,19 @@ export interface DevicePhoto {
 	lastError: string | null;
 }
 
-/** The tablet's photo rows of a visit, read with the plain IndexedDB API (no app code). */
+/**
+ * The tablet's photo rows of a visit, read with the plain IndexedDB API (no app code, no key):
+ * the upload state is readable, the position and the JPEG only sealed. `hasBlob`: the photo's
+ * sealed bytes are still on the tablet.
+ */
 export async function devicePhotos(page: Page, visitId: string): Promise<DevicePhoto[]> {
 	return page.evaluate(async (visitId) => {
+		const all = (db: IDBDatabase, store: string) =>
+			new Promise<Record<string, unknown>[]>((resolve, reject) => {
+				const r = db.transaction(store).objectStore(store).getAll();
+				r.onsuccess = () => resolve(r.result);
+				r.onerror = () => reject(r.error);
+			});
 		const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('doorstep-field-'));
 		const out: DevicePhoto[] = [];
 		for (const name of names) {
@@ -31,20 +41,16 @@ export async function devicePhotos(page: Page, visitId: string): Promise<DeviceP
 				r.onsuccess = () => resolve(r.result);
 				r.onerror = () => reject(r.error);
 			});
-			if (db.objectStoreNames.contains('photos')) {
-				const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
-					const r = db.transaction('photos').objectStore('photos').getAll();
-					r.onsuccess = () => resolve(r.result);
-					r.onerror = () => reject(r.error);
-				});
-				for (const p of rows.filter((p) => p.visitId === visitId)) {
+			if (db.objectStoreNames.contains('photos') && db.objectStoreNames.contains('photoBytes')) {
+				const sealedBytes = new Map((await all(db, 'photoBytes')).map((b) => [String(b.id), (b.sealed as { ct?: ArrayBuffer } | undefined)?.ct?.byteLength ?? 0]));
+				for (const p of (await all(db, 'photos')).filter((p) => p.visitId === visitId)) {
 					const receipt = p.receipt as { sha256?: string } | null;
 					out.push({
 						id: String(p.id),
 						kind: String(p.kind),
 						status: String(p.status),
 						sha256: String(p.sha256),
-						hasBlob: p.blob instanceof Blob && p.blob.size > 0,
+						hasBlob: p.hasBytes === true && (sealedBytes.get(String(p.id)) ?? 0) > 0,
 						receiptSha: receipt?.sha256 ?? null,
 						lastError: (p.lastError as string | null) ?? null
 					});

@@ -1,10 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expectAccessible, shanghaiDate } from './helpers';
 import { ensureServiceWorker, fieldLogin, planVisit, tabletOptions } from './field-helpers';
 import { PIN_RESET_PHOTOS as REQUIRED, takePhoto } from './photo-helpers';
+import { storedFile } from './photo-flow-helpers';
 
 /**
  * Capture of the identity-verification photos on the tablet, in real Chromium with its fake
@@ -25,21 +26,15 @@ interface StoredPhoto {
 	width: number;
 	height: number;
 	sha256: string;
-	type: string | null;
-	size: number | null;
-	/** The stored bytes, base64 (much faster across the protocol than a number array). */
-	data: string | null;
 }
 
-/** The photos of a visit as the tablet's IndexedDB holds them (bytes included). */
+/**
+ * The photos of a visit as the tablet's IndexedDB holds them, read without the app or its key:
+ * the facts are readable, the JPEG is stored sealed (its bytes are checked on the server's copy,
+ * which the upload accepts only when they hash to the tablet's `sha256`).
+ */
 async function storedPhotos(page: Page, visitId: string): Promise<StoredPhoto[]> {
 	return page.evaluate(async (visitId) => {
-		const base64 = (blob: Blob) =>
-			new Promise<string>((resolve) => {
-				const reader = new FileReader();
-				reader.onload = () => resolve(String(reader.result).split(',')[1] ?? '');
-				reader.readAsDataURL(blob);
-			});
 		const names = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('doorstep-field-'));
 		const out: StoredPhoto[] = [];
 		for (const name of names) {
@@ -49,15 +44,12 @@ async function storedPhotos(page: Page, visitId: string): Promise<StoredPhoto[]>
 				r.onerror = () => reject(r.error);
 			});
 			if (!db.objectStoreNames.contains('photos')) continue;
-			const rows = await new Promise<{ id: string; visitId: string; kind: string; bytes: number; width: number; height: number; sha256: string; blob: Blob | null }[]>((resolve, reject) => {
+			const rows = await new Promise<StoredPhoto[]>((resolve, reject) => {
 				const r = db.transaction('photos').objectStore('photos').getAll();
 				r.onsuccess = () => resolve(r.result);
 				r.onerror = () => reject(r.error);
 			});
-			for (const p of rows.filter((p) => p.visitId === visitId)) {
-				const data = p.blob ? await base64(p.blob) : null;
-				out.push({ id: p.id, kind: p.kind, bytes: p.bytes, width: p.width, height: p.height, sha256: p.sha256, type: p.blob?.type ?? null, size: p.blob?.size ?? null, data });
-			}
+			for (const p of rows.filter((p) => (p as unknown as { visitId: string }).visitId === visitId)) out.push({ id: p.id, kind: p.kind, bytes: p.bytes, width: p.width, height: p.height, sha256: p.sha256 });
 			db.close();
 		}
 		return out;
@@ -173,12 +165,14 @@ test('staff take the required photos in the in-app camera: listed as taken, ≤ 
 	await expect(page.getByTestId('photo-queue')).toHaveCount(0, { timeout: 20_000 });
 	await expect(otherSlot).toContainText('已上传');
 
-	// What the tablet stores: JPEG, ≤ 500 KB, ≤ 2048 px, no EXIF, the hash of the stored bytes.
+	// What the tablet made: JPEG, ≤ 500 KB, ≤ 2048 px, no EXIF, the hash of its bytes (as
+	// uploaded: the tablet keeps them sealed), and its thumbnails open from the sealed copy.
 	const stored = await storedPhotos(page, visit.visitId);
 	expect(stored.map((p) => p.kind).sort()).toEqual(['id_back', 'id_front', 'other', 'signed_document', 'staff_with_customer']);
+	await expect.poll(() => stored.every((p) => existsSync(storedFile(DATA_DIR, p.sha256))), { timeout: 20_000 }).toBe(true);
 	for (const p of stored) {
-		expect(p.type, p.kind).toBe('image/jpeg');
-		const bytes = Buffer.from(p.data!, 'base64');
+		await expect.poll(() => page.locator(`[data-photo-id="${p.id}"] img`).evaluate((img: HTMLImageElement) => img.naturalWidth), p.kind).toBe(p.width);
+		const bytes = readFileSync(storedFile(DATA_DIR, p.sha256));
 		expect(bytes.length, p.kind).toBe(p.bytes);
 		expect(p.bytes, p.kind).toBeLessThanOrEqual(500 * 1024);
 		expect(Math.max(p.width, p.height), p.kind).toBeLessThanOrEqual(2048);
@@ -187,7 +181,7 @@ test('staff take the required photos in the in-app camera: listed as taken, ≤ 
 		expect(createHash('sha256').update(bytes).digest('hex')).toBe(p.sha256);
 	}
 	// PHOTO_DUMP=<folder>: keep the processed photos to look at the watermark by eye.
-	if (process.env.PHOTO_DUMP) for (const p of stored) writeFileSync(path.join(process.env.PHOTO_DUMP, `${p.kind}.jpg`), Buffer.from(p.data!, 'base64'));
+	if (process.env.PHOTO_DUMP) for (const p of stored) writeFileSync(path.join(process.env.PHOTO_DUMP, `${p.kind}.jpg`), readFileSync(storedFile(DATA_DIR, p.sha256)));
 	const otherPhoto = stored.find((p) => p.kind === 'other')!;
 	expect(Math.max(otherPhoto.width, otherPhoto.height)).toBeLessThan(4000);
 	// The listed sizes are what is stored.

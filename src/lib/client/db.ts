@@ -5,8 +5,16 @@
  * Tables hold the server's field view (visits, residents, catalogue), the team's drafts, the
  * outbox of mutations and the sync state. Bump the version with a new `stores()` (and an
  * `upgrade()` when rows must change) for every schema change; never edit a released version.
+ *
+ * Encryption at rest (issue 6): the database opens only with the unlocked data key. Rows of the
+ * tables in SEALED_TABLES are sealed by the middleware in db-sealing.ts (only the listed index
+ * fields stay readable); photo bytes live sealed in `photoBytes` (photos/bytes.ts). The catalogue
+ * (`services`) and the sync bookkeeping (`syncState`) hold no personal data and stay plain.
  */
 import Dexie, { type Table } from 'dexie';
+import type { DataKeys } from './crypto/data-keys';
+import type { SealedBlob } from './crypto/cipher';
+import { sealingMiddleware, type ClearFields } from './db-sealing';
 import type { ResidentView } from '$lib/domain/privacy';
 import type { VisitOutcome } from '$lib/domain/status';
 import type { ConsentRecord, DeviceRevocation, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
@@ -86,15 +94,16 @@ export interface SyncStateRow {
 export type PhotoStatus = 'queued' | 'uploading' | 'uploaded' | 'refused';
 
 /**
- * An identity-verification photo taken on this tablet (see lib/client/photos). `blob` is the
- * final JPEG (scaled, watermarked, no camera metadata); it becomes null only through the
- * retention rule (photos/retention.ts), after the server's receipt and the visit's sync.
+ * An identity-verification photo taken on this tablet (see lib/client/photos). Its bytes (the
+ * final JPEG: scaled, watermarked, no camera metadata) are in `photoBytes` while `hasBytes`;
+ * they go only through the retention rule (photos/retention.ts), after the server's receipt and
+ * the visit's sync.
  */
 export interface LocalPhoto {
 	id: string;
 	visitId: string;
 	kind: PhotoKind;
-	blob: Blob | null;
+	hasBytes: boolean;
 	sha256: string;
 	bytes: number;
 	width: number;
@@ -110,6 +119,31 @@ export interface LocalPhoto {
 	receipt: PhotoReceipt | null;
 }
 
+/** A photo's JPEG, sealed with WebCrypto (large: kept apart from the photo's small row). */
+export interface PhotoBytesRow {
+	id: string;
+	sealed: SealedBlob;
+}
+
+/** A photo row as version 2 stored it (bytes inline, in the clear): only the migration reads it. */
+type LegacyPhotoRow = Omit<LocalPhoto, 'hasBytes'> & { blob?: Blob | null; hasBytes?: boolean };
+/** Version 3 moves version 2's plain photo bytes here; sealed after the open (photos/bytes.ts). */
+export interface LegacyPhotoBytesRow {
+	id: string;
+	legacyBlob: Blob;
+}
+
+/** Per sealed table, the fields stored readable: the indexed ones and nothing personal. */
+export const SEALED_TABLES: ClearFields = {
+	visits: ['id', 'date', 'requestId'],
+	residents: ['id'],
+	drafts: ['visitId'],
+	outbox: ['seq', 'id', 'entityId', 'status'],
+	// A photo row's only personal field is where it was taken (the resident's home); kind, hash,
+	// size and upload state are not personal and stay readable. Its bytes are in photoBytes.
+	photos: ['id', 'visitId', 'status', 'kind', 'hasBytes', 'sha256', 'bytes', 'width', 'height', 'takenAt', 'attempts', 'nextAttemptAt', 'lastError', 'receipt']
+};
+
 export class DoorstepDb extends Dexie {
 	declare visits: Table<LocalVisit, string>;
 	declare residents: Table<LocalResident, string>;
@@ -118,12 +152,17 @@ export class DoorstepDb extends Dexie {
 	declare outbox: Table<OutboxEntry, number>;
 	declare syncState: Table<SyncStateRow, string>;
 	declare photos: Table<LocalPhoto, string>;
+	declare photoBytes: Table<PhotoBytesRow | LegacyPhotoBytesRow, string>;
 
 	readonly userId: string;
+	/** The unlocked data key (forgotten at lock: every read and write then fails). */
+	readonly keys: DataKeys;
 
-	constructor(userId: string, options?: ConstructorParameters<typeof Dexie>[1]) {
+	constructor(userId: string, keys: DataKeys, options?: ConstructorParameters<typeof Dexie>[1]) {
 		super(userDbName(userId), options);
 		this.userId = userId;
+		this.keys = keys;
+		this.use(sealingMiddleware(keys.rows, SEALED_TABLES));
 		this.version(1).stores({
 			visits: 'id, date, requestId',
 			residents: 'id',
@@ -134,6 +173,22 @@ export class DoorstepDb extends Dexie {
 		});
 		// Identity-verification photos (issue 4): a new table, no existing row changes.
 		this.version(2).stores({ photos: 'id, visitId, status' });
+		// Encryption at rest (issue 6): the first unlock after the update seals every existing row
+		// (read through the middleware as they are, written back sealed) and moves photo bytes out
+		// of the photo rows; those are sealed right after the open (sealLegacyPhotoBytes).
+		this.version(3)
+			.stores({ photoBytes: 'id' })
+			.upgrade(async (tx) => {
+				for (const name of ['visits', 'residents', 'drafts', 'outbox'] as const) {
+					const table = tx.table(name);
+					await table.bulkPut(await table.toArray());
+				}
+				const photos = tx.table<LegacyPhotoRow, string>('photos');
+				for (const { blob, ...row } of await photos.toArray()) {
+					if (blob) await tx.table('photoBytes').put({ id: row.id, legacyBlob: blob } satisfies LegacyPhotoBytesRow);
+					await photos.put({ ...row, hasBytes: row.hasBytes ?? !!blob } as LegacyPhotoRow);
+				}
+			});
 	}
 }
 
@@ -145,11 +200,11 @@ export function userDbName(userId: string): string {
 
 let current: DoorstepDb | null = null;
 
-/** Opens the signed-in user's database (closing another user's first). */
-export async function openUserDb(userId: string): Promise<DoorstepDb> {
-	if (current?.userId === userId && current.isOpen()) return current;
+/** Opens the signed-in user's database with the unlocked data key (closing another first). */
+export async function openUserDb(userId: string, keys: DataKeys): Promise<DoorstepDb> {
+	if (current?.userId === userId && current.keys === keys && current.isOpen()) return current;
 	closeUserDb();
-	const db = new DoorstepDb(userId);
+	const db = new DoorstepDb(userId, keys);
 	await db.open();
 	current = db;
 	return db;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { forgetLock, hasPin, readLock, setUpPin, unlockWithPin, type KeyValueStore } from './device-keys';
-import { open, seal } from './cipher';
 import { randomBytes, toBase64 } from './keys';
 
 const memory = (): KeyValueStore => {
@@ -13,21 +12,24 @@ const fast = { iterations: 1000 };
 describe('device keys', () => {
 	it('sets a PIN, stores only wrappings, unlocks with the right PIN', async () => {
 		const store = memory();
-		const key = await setUpPin('u1', '472951', secret, { ...fast, store });
+		const keys = await setUpPin('u1', '472951', secret, { ...fast, store });
 		const stored = JSON.stringify(readLock('u1', store));
 		expect(stored).not.toContain('472951');
 		expect(stored).not.toContain(secret);
-		expect(key.extractable).toBe(false);
-		const sealed = await seal(key, { name: '张三' });
+		expect(keys.blobs?.extractable).toBe(false);
+		const sealed = keys.rows.seal('residents', { id: 'r', name: '张三' }, ['id']);
 		const again = await unlockWithPin('u1', '472951', store);
 		expect(again.ok).toBe(true);
-		if (again.ok) expect(await open(again.key, sealed)).toEqual({ name: '张三' });
+		if (again.ok) expect(again.keys.rows.open('residents', sealed)).toEqual({ id: 'r', name: '张三' });
+		// Locking forgets the key: nothing opens any more.
+		keys.forget();
+		expect(() => keys.rows.open('residents', sealed)).toThrow();
 	});
 
 	it('counts wrong PINs, warns before the last, deletes the PIN wrapping after 5, recovers online', async () => {
 		const store = memory();
-		const key = await setUpPin('u1', '472951', secret, { ...fast, store });
-		const sealed = await seal(key, 'kept');
+		const keys = await setUpPin('u1', '472951', secret, { ...fast, store });
+		const sealed = keys.rows.seal('outbox', { id: 'm', note: 'kept' }, ['id']);
 		const results = [];
 		for (let i = 0; i < 5; i++) results.push(await unlockWithPin('u1', '000111', store));
 		expect(results.map((r) => (!r.ok && !r.noPin ? r.left : -1))).toEqual([4, 3, 2, 1, 0]);
@@ -37,7 +39,7 @@ describe('device keys', () => {
 		expect(await unlockWithPin('u1', '472951', store)).toEqual({ ok: false, noPin: true });
 		// Next online sign-in: a new PIN, the same data key (the work is not lost).
 		const recovered = await setUpPin('u1', '385720', secret, { ...fast, store });
-		expect(await open(recovered, sealed)).toBe('kept');
+		expect(recovered.rows.open('outbox', sealed)).toEqual({ id: 'm', note: 'kept' });
 		expect(readLock('u1', store)?.wrongPins).toBe(0);
 	});
 

@@ -4,7 +4,8 @@
  * PINs. Only WRAPPINGS are stored (localStorage, per user): the PIN's and the recovery secret's.
  * Neither the PIN nor the secret nor the plain key is ever written anywhere.
  */
-import { calibrateIterations, fromBase64, newDataKey, rawWrappingKey, unwrapDataKey, unwrapWithPin, wrapDataKey, wrapWithPin, type PinWrapping, type WrappedKey } from './keys';
+import { calibrateIterations, fromBase64, newDataKey, rawDataKey, rawWrappingKey, unwrapDataKey, unwrapWithPin, wrapDataKey, wrapWithPin, type PinWrapping, type WrappedKey } from './keys';
+import { dataKeysFromRaw, type DataKeys } from './data-keys';
 import { afterWrongPin, type WrongPinOutcome } from './pin-policy';
 
 export interface LockRecord {
@@ -61,9 +62,9 @@ export const hasPin = (userId: string, store = defaultStore()) => !!readLock(use
 /**
  * Sets a (new) PIN with the server's recovery secret (base64, 32 bytes). The data key is the one
  * the recovery wrapping holds when it opens with this secret (work kept after a PIN wipe), else a
- * new one. Returns the key for use, non-extractable.
+ * new one. Returns the key for use (in memory only).
  */
-export async function setUpPin(userId: string, pin: string, secretB64: string, { iterations, store = defaultStore() }: { iterations?: number; store?: KeyValueStore } = {}): Promise<CryptoKey> {
+export async function setUpPin(userId: string, pin: string, secretB64: string, { iterations, store = defaultStore() }: { iterations?: number; store?: KeyValueStore } = {}): Promise<DataKeys> {
 	const secretKey = await rawWrappingKey(fromBase64(secretB64));
 	const previous = readLock(userId, store);
 	let exportable: CryptoKey | null = null;
@@ -78,20 +79,19 @@ export async function setUpPin(userId: string, pin: string, secretB64: string, {
 	const recovery = await wrapDataKey(exportable, secretKey);
 	const pinWrapping = await wrapWithPin(exportable, pin, iterations ?? (await calibrateIterations()));
 	writeLock(userId, { pin: pinWrapping, recovery, wrongPins: 0 }, store);
-	// From here on only a non-extractable copy is used.
-	return unwrapDataKey(recovery, secretKey);
+	return dataKeysFromRaw(await rawDataKey(exportable));
 }
 
-export type UnlockResult = { ok: true; key: CryptoKey } | { ok: false; noPin: true } | ({ ok: false; noPin: false } & WrongPinOutcome);
+export type UnlockResult = { ok: true; keys: DataKeys } | { ok: false; noPin: true } | ({ ok: false; noPin: false } & WrongPinOutcome);
 
 /** Opens the data key with the PIN; a wrong PIN counts, and the last one deletes the PIN wrapping. */
 export async function unlockWithPin(userId: string, pin: string, store = defaultStore()): Promise<UnlockResult> {
 	const record = readLock(userId, store);
 	if (!record?.pin) return { ok: false, noPin: true };
-	const key = await unwrapWithPin(record.pin, pin);
+	const key = await unwrapWithPin(record.pin, pin, true);
 	if (key) {
 		if (record.wrongPins) writeLock(userId, { ...record, wrongPins: 0 }, store);
-		return { ok: true, key };
+		return { ok: true, keys: await dataKeysFromRaw(await rawDataKey(key)) };
 	}
 	const outcome = afterWrongPin(record.wrongPins);
 	writeLock(userId, { ...record, wrongPins: outcome.attempts, pin: outcome.wipeAccess ? null : record.pin, signOutFirst: outcome.wipeAccess || record.signOutFirst }, store);

@@ -1,11 +1,11 @@
 /*
- * The device store's keys (issue 6, encryption at rest; NOT wired into the store yet, see
- * docs/architecture.md § Device encryption). A random AES-GCM-256 data key encrypts personal
+ * The device store's keys (issue 6, encryption at rest; see docs/architecture.md § Device
+ * encryption). A random AES-GCM-256 data key encrypts personal
  * data; it is stored only WRAPPED: by a key derived from the user's PIN (PBKDF2-SHA256, an
  * iteration count calibrated to about half a second and stored with the salt), and by a second
  * key the server hands to the signed-in user (so work kept after too many wrong PINs can still be
- * recovered at the next online sign-in). Unwrapped, the data key is non-extractable and lives
- * only in memory while the app is unlocked.
+ * recovered at the next online sign-in). Unwrapped, the data key lives only in memory while the
+ * app is unlocked (data-keys.ts), never in storage.
  */
 
 export interface WrappedKey {
@@ -61,6 +61,11 @@ export function unwrapDataKey(w: WrappedKey, wrappingKey: CryptoKey, extractable
 	return subtle().unwrapKey('raw', fromBase64(w.wrapped), wrappingKey, { name: 'AES-GCM', iv: fromBase64(w.iv) }, DATA_KEY, extractable, ['encrypt', 'decrypt']);
 }
 
+/** The raw bytes of an extractable data key, to hand to dataKeysFromRaw (which zeroes them). */
+export async function rawDataKey(key: CryptoKey): Promise<Uint8Array<ArrayBuffer>> {
+	return new Uint8Array(await subtle().exportKey('raw', key));
+}
+
 /** Wraps a data key under a PIN with a new salt. */
 export async function wrapWithPin(dataKey: CryptoKey, pin: string, iterations: number): Promise<PinWrapping> {
 	const salt = randomBytes(16);
@@ -68,9 +73,9 @@ export async function wrapWithPin(dataKey: CryptoKey, pin: string, iterations: n
 }
 
 /** The data key from the PIN, or null for a wrong PIN (AES-GCM authentication fails). */
-export async function unwrapWithPin(w: PinWrapping, pin: string): Promise<CryptoKey | null> {
+export async function unwrapWithPin(w: PinWrapping, pin: string, extractable = false): Promise<CryptoKey | null> {
 	try {
-		return await unwrapDataKey(w, await pinKey(pin, fromBase64(w.salt), w.iterations));
+		return await unwrapDataKey(w, await pinKey(pin, fromBase64(w.salt), w.iterations), extractable);
 	} catch {
 		return null;
 	}

@@ -107,7 +107,7 @@ describe('upload facts', () => {
 	it('formats the position header and the manifest', () => {
 		expect(positionHeader(null)).toBeNull();
 		expect(positionHeader({ lat: 30.1571234, lng: 120.2578, accuracyM: 12.4 })).toBe('30.157123,120.257800,12');
-		const photo = (id: string, takenAt: string) => ({ id, kind: 'id_front' as const, sha256: 'a'.repeat(64), bytes: 10, takenAt, position: null, blob: new Blob(), status: 'queued' });
+		const photo = (id: string, takenAt: string) => ({ id, kind: 'id_front' as const, sha256: 'a'.repeat(64), bytes: 10, takenAt, position: null, hasBytes: true, status: 'queued' });
 		const manifest = photoManifest([photo('b', '2026-11-27T02:00:00.000Z'), photo('a', '2026-11-27T01:00:00.000Z')]);
 		expect(manifest.map((p) => p.id)).toEqual(['a', 'b']);
 		expect(Object.keys(manifest[0]).sort()).toEqual(['bytes', 'id', 'kind', 'position', 'sha256', 'takenAt']);

@@ -2,6 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SERVICES } from '$lib/domain/services';
 import { closeUserDb, openUserDb, type DoorstepDb, type LocalPhoto } from '../db';
+import { testKeys } from '../crypto/test-keys';
+import { readPhotoBytes } from './bytes';
 import { applyPushResults, nextBatch } from '../sync/outbox';
 import { makeVisit } from '../sync/testing/memory-transport';
 import { completeVisit, PhotosMissingError, recordArrival } from '../visit-actions';
@@ -14,7 +16,7 @@ const completion = (outcome: 'completed' | 'not_home' = 'completed') => ({ outco
 let user = 0;
 /** A device with visit v1 (PIN reset: ID front and back, staff with customer, signed document). */
 async function setup(): Promise<DoorstepDb> {
-	const db = await openUserDb(`retention-${++user}-${Date.now()}`);
+	const db = await openUserDb(`retention-${++user}-${Date.now()}`, await testKeys());
 	const { resident: _r, ...visit } = makeVisit('v1');
 	await db.visits.put({ ...visit, residentId: null, withdrawnAt: null, receivedAt: '2026-11-27T01:00:00.000Z' });
 	const pin = DEFAULT_SERVICES.find((s) => s.code === 'pin_reset')!;
@@ -97,7 +99,7 @@ describe('the deletion rule', () => {
 		id: 'p1',
 		visitId: 'v1',
 		kind: 'id_front',
-		blob: new Blob([new Uint8Array(1)]),
+		hasBytes: true,
 		sha256: 'a'.repeat(64),
 		bytes: 1,
 		width: 1,
@@ -121,7 +123,7 @@ describe('the deletion rule', () => {
 		expect(mayDropBlob(row(), undefined, [])).toBe(false);
 		expect(mayDropBlob(row(), done, [{ entityId: 'v1' }])).toBe(false); // completion pending or rejected
 		expect(mayDropBlob(row(), done, [{ entityId: 'v2' }])).toBe(true); // another visit's work does not matter
-		expect(mayDropBlob(row({ blob: null }), done, [])).toBe(false);
+		expect(mayDropBlob(row({ hasBytes: false }), done, [])).toBe(false);
 	});
 
 	it('drops the bytes only after the receipt and the synced completion, and keeps a row saying "uploaded"', async () => {
@@ -150,10 +152,11 @@ describe('the deletion rule', () => {
 		expect(await db.outbox.count()).toBe(0);
 		expect(await applyRetention(db)).toBe(2);
 		const after = await visitPhotos(db, 'v1');
-		expect(after.filter((p) => p.blob === null).map((p) => p.id).sort()).toEqual([photos[0].id, photos[1].id].sort());
-		expect(after.find((p) => p.id === photos[2].id)?.blob).toBeInstanceOf(Blob);
-		expect(after.find((p) => p.id === photos[3].id)?.blob).toBeInstanceOf(Blob);
-		expect(after.filter((p) => p.blob === null).every((p) => p.status === 'uploaded' && p.receipt)).toBe(true);
+		expect(after.filter((p) => !p.hasBytes).map((p) => p.id).sort()).toEqual([photos[0].id, photos[1].id].sort());
+		expect(await readPhotoBytes(db, photos[0].id)).toBeNull();
+		expect(await readPhotoBytes(db, photos[2].id)).toBeInstanceOf(Blob);
+		expect(await readPhotoBytes(db, photos[3].id)).toBeInstanceOf(Blob);
+		expect(after.filter((p) => !p.hasBytes).every((p) => p.status === 'uploaded' && p.receipt)).toBe(true);
 
 		await receive(db, photos[2]);
 		expect(await applyRetention(db)).toBe(1);

@@ -1,10 +1,11 @@
 /*
  * The visit's photos on the tablet: keep a processed photo, retake or delete it while the visit
  * is open. Once the visit is finished the photos are evidence and stay as they are (only the
- * retention rule in ./retention.ts may then drop a blob, after the server's receipt).
+ * retention rule in ./retention.ts may then drop the bytes, after the server's receipt).
  */
 import { PHOTO_LIMITS, type PhotoKind } from '$lib/domain/photos';
 import type { DoorstepDb, LocalPhoto } from '../db';
+import { sealPhotoBytes } from './bytes';
 
 export class PhotoStoreError extends Error {
 	constructor(readonly code: 'photo_ui_err_locked' | 'photo_ui_err_too_many' | 'photo_ui_err_not_found') {
@@ -40,27 +41,34 @@ async function assertOpen(db: DoorstepDb, visitId: string, adding = false): Prom
 
 /** Keeps a new photo (queued for upload); a retake replaces the old one atomically. */
 export async function savePhoto(db: DoorstepDb, photo: NewPhoto, id: string = globalThis.crypto.randomUUID()): Promise<LocalPhoto> {
-	return db.transaction('rw', db.photos, db.drafts, db.visits, async () => {
+	// Sealed before the transaction: it would not survive the WebCrypto await (photos/bytes.ts).
+	const sealedBytes = await sealPhotoBytes(db, id, photo.blob);
+	return db.transaction('rw', db.photos, db.photoBytes, db.drafts, db.visits, async () => {
 		await assertOpen(db, photo.visitId, !photo.replaces);
 		const existing = await db.photos.where('visitId').equals(photo.visitId).toArray();
 		const replaced = photo.replaces ? existing.find((p) => p.id === photo.replaces) : undefined;
 		if (photo.replaces && !replaced) throw new PhotoStoreError('photo_ui_err_not_found');
 		if (!replaced && existing.length >= PHOTO_LIMITS.maxPerVisit) throw new PhotoStoreError('photo_ui_err_too_many');
-		const { replaces: _replaces, ...fields } = photo;
-		const row: LocalPhoto = { id, ...fields, status: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, receipt: null };
-		if (replaced) await db.photos.delete(replaced.id);
+		const { replaces: _replaces, blob: _blob, ...fields } = photo;
+		const row: LocalPhoto = { id, ...fields, hasBytes: true, status: 'queued', attempts: 0, nextAttemptAt: 0, lastError: null, receipt: null };
+		if (replaced) {
+			await db.photos.delete(replaced.id);
+			await db.photoBytes.delete(replaced.id);
+		}
 		await db.photos.add(row);
+		await db.photoBytes.put(sealedBytes);
 		return row;
 	});
 }
 
 /** Deletes a photo the team no longer wants, only while the visit is not finished. */
 export async function deletePhoto(db: DoorstepDb, photoId: string): Promise<void> {
-	await db.transaction('rw', db.photos, db.drafts, async () => {
+	await db.transaction('rw', db.photos, db.photoBytes, db.drafts, db.visits, async () => {
 		const photo = await db.photos.get(photoId);
 		if (!photo) return;
 		await assertOpen(db, photo.visitId);
 		await db.photos.delete(photoId);
+		await db.photoBytes.delete(photoId);
 	});
 }
 

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PhotoReceipt } from '$lib/domain/photos';
 import { closeUserDb, openUserDb, type DoorstepDb, type LocalPhoto } from '../db';
+import { testKeys } from '../crypto/test-keys';
+import { putPhotoWithBytes, readPhotoBytes } from './bytes';
 import { FakeClock } from '../sync/testing/memory-transport';
 import { createHttpPhotoTransport } from './http-photo-transport';
 import { afterFailure, duePhotos, nextWake, PHOTO_BACKOFF, PhotoUploadError, PhotoUploadQueue, summarize, type PhotoTransport, type PhotoUpload } from './upload-queue';
@@ -13,7 +15,7 @@ function photo(overrides: Partial<LocalPhoto> = {}): LocalPhoto {
 		id,
 		visitId: 'v1',
 		kind: 'id_front',
-		blob: new Blob([new Uint8Array(100)], { type: 'image/jpeg' }),
+		hasBytes: true,
 		sha256: id.replace(/-/g, '').padEnd(64, '0').slice(0, 64),
 		bytes: 100,
 		width: 10,
@@ -39,8 +41,10 @@ class ScriptedServer implements PhotoTransport {
 	private gates: (() => void)[] = [];
 	hold = false;
 	answer: (p: PhotoUpload) => PhotoReceipt | PhotoUploadError = (p) => receiptOf(p);
+	sizes: number[] = [];
 	async upload(p: PhotoUpload): Promise<PhotoReceipt> {
 		this.calls.push(p.id);
+		this.sizes.push(p.blob.size);
 		this.active++;
 		this.maxActive = Math.max(this.maxActive, this.active);
 		try {
@@ -59,8 +63,12 @@ class ScriptedServer implements PhotoTransport {
 
 let user = 0;
 async function setup(photos: LocalPhoto[], concurrency = 2) {
-	const db = await openUserDb(`photo-user-${++user}-${Date.now()}`);
-	await db.photos.bulkAdd(photos);
+	const db = await openUserDb(`photo-user-${++user}-${Date.now()}`, await testKeys());
+	for (const p of photos) {
+		const { hasBytes, ...row } = p;
+		if (hasBytes) await putPhotoWithBytes(db, row, new Blob([new Uint8Array(p.bytes)], { type: 'image/jpeg' }));
+		else await db.photos.add(p);
+	}
 	const server = new ScriptedServer();
 	const clock = new FakeClock();
 	let uploadedHook = 0;
@@ -81,7 +89,7 @@ describe('scheduling (pure)', () => {
 		const later = photo({ nextAttemptAt: 5_000 });
 		const refused = photo({ status: 'refused' });
 		const done = photo({ status: 'uploaded' });
-		const noBlob = photo({ blob: null });
+		const noBlob = photo({ hasBytes: false });
 		const all = [a, b, later, refused, done, noBlob];
 		expect(duePhotos(all, 1_000, 2).map((p) => p.id)).toEqual([b.id, a.id]);
 		expect(duePhotos(all, 1_000, 1).map((p) => p.id)).toEqual([b.id]);
@@ -121,7 +129,8 @@ describe('the upload queue', () => {
 		const { db, server, queue, hooks } = await setup(photos);
 		server.hold = true;
 		await queue.start();
-		expect(server.active).toBe(2);
+		// Each send first opens the photo's sealed bytes, then reaches the server.
+		await vi.waitFor(() => expect(server.active).toBe(2));
 		expect(queue.status).toMatchObject({ left: 5, uploading: 2, bytesLeft: 500 });
 		for (let i = 0; i < 5; i++) {
 			server.release();
@@ -133,7 +142,9 @@ describe('the upload queue', () => {
 		expect(server.maxActive).toBe(2);
 		expect([...server.calls].sort()).toEqual(photos.map((p) => p.id).sort());
 		const rows = await db.photos.toArray();
-		expect(rows.every((r) => r.status === 'uploaded' && r.receipt?.sha256 === r.sha256 && r.blob)).toBe(true);
+		expect(rows.every((r) => r.status === 'uploaded' && r.receipt?.sha256 === r.sha256 && r.hasBytes)).toBe(true);
+		// The transport got the JPEG the tablet keeps (opened from its sealed form).
+		expect(server.sizes).toEqual(photos.map(() => 100));
 		expect(hooks()).toBe(5);
 		expect(queue.status).toMatchObject({ left: 0, bytesLeft: 0, progress: null, lastError: null });
 	});
@@ -217,7 +228,8 @@ describe('the upload queue', () => {
 		await queue.start();
 		await settle(queue);
 		expect(await db.photos.get(p.id)).toMatchObject({ status: 'refused', lastError: 'photo_ui_err_bad_receipt', receipt: null });
-		expect((await db.photos.get(p.id))!.blob).not.toBeNull();
+		expect((await db.photos.get(p.id))!.hasBytes).toBe(true);
+		expect((await readPhotoBytes(db, p.id))?.size).toBe(100);
 	});
 });
 

@@ -11,6 +11,7 @@
 import type { PhotoReceipt } from '$lib/domain/photos';
 import type { DoorstepDb, LocalPhoto } from '../db';
 import { backoffDelay, type BackoffOptions } from '../sync/backoff';
+import { readPhotoBytes } from './bytes';
 import { systemClock, type Clock } from '../sync/engine';
 
 export interface PhotoUpload {
@@ -50,7 +51,7 @@ const waiting = (p: LocalPhoto) => p.status === 'queued' || p.status === 'upload
 export function duePhotos(photos: readonly LocalPhoto[], now: number, slots: number, inFlight: ReadonlySet<string> = new Set()): LocalPhoto[] {
 	if (slots <= 0) return [];
 	return photos
-		.filter((p) => p.status === 'queued' && p.blob && !p.receipt && p.nextAttemptAt <= now && !inFlight.has(p.id))
+		.filter((p) => p.status === 'queued' && p.hasBytes && !p.receipt && p.nextAttemptAt <= now && !inFlight.has(p.id))
 		.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.takenAt.localeCompare(b.takenAt) || a.id.localeCompare(b.id))
 		.slice(0, slots);
 }
@@ -58,7 +59,7 @@ export function duePhotos(photos: readonly LocalPhoto[], now: number, slots: num
 /** When the next queued photo becomes due (epoch ms), null when none waits for a later time. */
 export function nextWake(photos: readonly LocalPhoto[], now: number): number | null {
 	let at: number | null = null;
-	for (const p of photos) if (p.status === 'queued' && p.blob && p.nextAttemptAt > now) at = at === null ? p.nextAttemptAt : Math.min(at, p.nextAttemptAt);
+	for (const p of photos) if (p.status === 'queued' && p.hasBytes && p.nextAttemptAt > now) at = at === null ? p.nextAttemptAt : Math.min(at, p.nextAttemptAt);
 	return at;
 }
 
@@ -275,11 +276,13 @@ export class PhotoUploadQueue {
 
 	private async send(photo: LocalPhoto): Promise<void> {
 		try {
+			const blob = await readPhotoBytes(this.db, photo.id);
+			if (!blob) throw new PhotoUploadError('refused', 'photo_ui_err_not_found');
 			const receipt = await this.transport.upload({
 				id: photo.id,
 				visitId: photo.visitId,
 				kind: photo.kind,
-				blob: photo.blob!,
+				blob,
 				sha256: photo.sha256,
 				takenAt: photo.takenAt,
 				position: photo.position

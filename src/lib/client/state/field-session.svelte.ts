@@ -13,6 +13,8 @@ import { applyRetention } from '$lib/client/photos/retention';
 import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
 import { forgetLock, hasPin, readLock, setUpPin, signedOutAfterWipe, unlockWithPin, type UnlockResult } from '$lib/client/crypto/device-keys';
 import { wireAutoLock } from './auto-lock';
+import type { DataKeys } from '$lib/client/crypto/data-keys';
+import { sealLegacyPhotoBytes } from '$lib/client/photos/bytes';
 
 /** `wiped`: the admin revoked this tablet and it erased the user's data (the page says why). */
 export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped' | 'setup_pin' | 'locked';
@@ -38,17 +40,12 @@ export class FieldSession {
 	/** Locked and no PIN wrapping here while offline: only an online sign-in can set a PIN. */
 	needsOnline = $state(false);
 	/** The data key, in memory only while unlocked (lib/client/crypto, issue 6). */
-	private dataKey: CryptoKey | null = null;
+	private dataKeys: DataKeys | null = null;
 	private online = false;
 	private cleanup: (() => void)[] = [];
 	private transport: Transport | null = null;
 	private checking = false;
 	private recheck = false;
-
-	/** The in-memory data key while unlocked, null while locked (for sealing the store). */
-	get key(): CryptoKey | null {
-		return this.dataKey;
-	}
 
 	/** Revoked by the admin: the tablet hands over its work and takes no new work. */
 	get revoked(): boolean {
@@ -101,8 +98,8 @@ export class FieldSession {
 		const res = await fetch('/api/devices/secret', { headers: { accept: 'application/json' }, cache: 'no-store' });
 		if (!res.ok) return false;
 		const { secret } = (await res.json()) as { secret: string };
-		this.dataKey = await setUpPin(user.id, pin, secret);
-		await this.openStore(user);
+		this.dataKeys = await setUpPin(user.id, pin, secret);
+		await this.openStore(user, this.dataKeys);
 		return true;
 	}
 
@@ -112,8 +109,8 @@ export class FieldSession {
 		if (!user || this.state !== 'locked') return { ok: false, noPin: true };
 		const result = await unlockWithPin(user.id, pin);
 		if (result.ok) {
-			this.dataKey = result.key;
-			await this.openStore(user);
+			this.dataKeys = result.keys;
+			await this.openStore(user, result.keys);
 		} else if (result.noPin) {
 			this.needsOnline = true;
 		}
@@ -125,12 +122,20 @@ export class FieldSession {
 		if (this.state !== 'ready') return;
 		this.stop();
 		closeUserDb();
-		this.dataKey = null;
+		this.forgetKeys();
 		this.state = 'locked';
 	}
 
-	private async openStore(user: FieldUser): Promise<void> {
-		this.db = await openUserDb(user.id);
+	/** Zeroes and drops the data key: nothing of the store can be read or written after this. */
+	private forgetKeys(): void {
+		this.dataKeys?.forget();
+		this.dataKeys = null;
+	}
+
+	private async openStore(user: FieldUser, keys: DataKeys): Promise<void> {
+		// The first open after the update seals the rows (db.ts version 3), then the photo bytes.
+		this.db = await openUserDb(user.id, keys);
+		await sealLegacyPhotoBytes(this.db).catch(() => 0);
 		this.transport = createHttpTransport();
 		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
 		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
@@ -242,7 +247,7 @@ export class FieldSession {
 		const report = await wipeIfHandedOver({ db, deleteDb: deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
 		if (!report) return;
 		forgetLock(user.id);
-		this.dataKey = null;
+		this.forgetKeys();
 		forgetUser();
 		this.wiped = rememberWipe(revokedAt);
 		try {
@@ -284,7 +289,7 @@ export class FieldSession {
 		const unlocked = this.state === 'ready';
 		this.stop();
 		closeUserDb();
-		this.dataKey = null;
+		this.forgetKeys();
 		if (userId && unlocked && pending === 0) {
 			await deleteUserDb(userId);
 			forgetLock(userId);

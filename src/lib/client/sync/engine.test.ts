@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeUserDb, openUserDb, type DoorstepDb } from '../db';
+import { testKeys } from '../crypto/test-keys';
 import { completeVisit, recordArrival, setChecklist, startTravel } from '../visit-actions';
 import { backoffDelay } from './backoff';
 import { SyncEngine } from './engine';
@@ -10,7 +11,7 @@ import { TransportError } from './transport';
 
 let userCounter = 0;
 async function setup(visits = [makeVisit('v1'), makeVisit('v2')]) {
-	const db = await openUserDb(`user-${++userCounter}-${Date.now()}`);
+	const db = await openUserDb(`user-${++userCounter}-${Date.now()}`, await testKeys());
 	const server = new MemoryServer(visits);
 	const clock = new FakeClock();
 	const engine = new SyncEngine({ db, transport: server, clock, random: () => 0.5 });

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeUserDb, openUserDb } from '../db';
+import { testKeys } from '../crypto/test-keys';
 import { startTravel } from '../visit-actions';
 import { SyncEngine } from './engine';
 import { createHttpTransport } from './http-transport';
@@ -23,7 +24,7 @@ const ok = (body: unknown, status = 200) => new Response(JSON.stringify(body), {
 const pullBody = { cursor: 'c1', visits: [makeVisit('v1')], withdrawn: [], services: [], reset: true, serverTime: '2026-11-27T01:00:00.000Z' };
 
 async function engineWith(handler: Handler) {
-	const db = await openUserDb(`http-${Math.random()}`);
+	const db = await openUserDb(`http-${Math.random()}`, await testKeys());
 	const { fetch, calls } = fakeFetch(handler);
 	const engine = new SyncEngine({ db, transport: createHttpTransport({ fetch }), clock: new FakeClock(), random: () => 0 });
 	return { db, engine, calls };

@@ -2,6 +2,8 @@ import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeUserDb, deleteUserDb, openUserDb, readSyncState, userDbName, type DoorstepDb, type LocalPhoto } from '../db';
+import { testKeys } from '../crypto/test-keys';
+import { putPhotoWithBytes } from '../photos/bytes';
 import { completeVisit, startTravel } from '../visit-actions';
 import { SyncEngine } from './engine';
 import { handOverState, revocationStep, visitsToDiscard, wipedReport, wipeIfHandedOver, deletePersonalCaches } from './revocation';
@@ -45,7 +47,7 @@ describe('revocation decisions (pure)', () => {
 
 let n = 0;
 async function setup() {
-	const db = await openUserDb(`revoked-${++n}-${Date.now()}`);
+	const db = await openUserDb(`revoked-${++n}-${Date.now()}`, await testKeys());
 	const server = new MemoryServer([makeVisit('v1'), makeVisit('v2')]);
 	const engine = new SyncEngine({ db, transport: server, clock: new FakeClock(), random: () => 0.5 });
 	await engine.syncNow();
@@ -55,7 +57,8 @@ async function setup() {
 const consent = { consentBy: 'resident' as const, name: '张三', relation: null, consentVersion: '2026-11-v1', consentHash: 'a'.repeat(64), signature: 'data:image/png;base64,iVBORw0KGgo=', signedAt: '2026-11-27T02:00:00.000Z' };
 
 function photo(db: DoorstepDb, id: string, status: LocalPhoto['status']) {
-	return db.photos.put({ id, visitId: 'v1', kind: 'id_front', blob: new Blob([new Uint8Array([0xff, 0xd8, 0xff])]), sha256: 'x', bytes: 3, width: 1, height: 1, takenAt: '', position: null, status, attempts: 0, nextAttemptAt: 0, lastError: null, receipt: null });
+	const row = { id, visitId: 'v1', kind: 'id_front' as const, sha256: 'x', bytes: 3, width: 1, height: 1, takenAt: '', position: null, status, attempts: 0, nextAttemptAt: 0, lastError: null, receipt: null };
+	return putPhotoWithBytes(db, row, new Blob([new Uint8Array([0xff, 0xd8, 0xff])]));
 }
 
 const exists = async (db: DoorstepDb) => (await Dexie.getDatabaseNames()).includes(userDbName(db.userId));

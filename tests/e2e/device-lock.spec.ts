@@ -1,5 +1,5 @@
 import { expect, request, test, type Page } from '@playwright/test';
-import { shanghaiDate } from './helpers';
+import { expectAccessible, login, shanghaiDate } from './helpers';
 import { readFileSync } from 'node:fs';
 import { ensureServiceWorker, fieldLogin, networkBack, planVisit, tabletOptions, TEST_PIN, unlockWithPin, workVisit } from './field-helpers';
 import { devicePhotos, photoRows, storedFile } from './photo-flow-helpers';
@@ -180,5 +180,44 @@ test('locked with unsynced work: a dump of IndexedDB shows no name, phone, resid
 	for (const row of photoRows(DATA_DIR, visit.visitId)) {
 		const jpeg = readFileSync(storedFile(DATA_DIR, row.sha256));
 		for (const at of [0, Math.floor(jpeg.length / 3), Math.floor((2 * jpeg.length) / 3), jpeg.length - 64]) expect(dump).not.toContain(jpeg.subarray(at, at + 64).toString('latin1'));
+	}
+});
+
+/** The administrator's lock time, through the devices page (the notice says it was saved). */
+async function setLockMinutes(admin: Page, minutes: number) {
+	await admin.goto('/admin/devices');
+	await admin.getByLabel('无操作多少分钟后锁定（1–30）').fill(String(minutes));
+	await admin.getByRole('button', { name: '保存锁定时间' }).click();
+	await expect(admin.getByRole('status').filter({ hasText: /锁定时间已保存|锁定时间没有变化/ })).toBeVisible();
+}
+
+test('the administrator sets the idle-lock time; a tablet locks after it from its next sync', async ({ page, browser }) => {
+	test.setTimeout(120_000);
+	const adminContext = await browser.newContext();
+	const admin = await adminContext.newPage();
+	await login(admin, 'admin');
+	try {
+		await setLockMinutes(admin, 5);
+		await expectAccessible(admin);
+
+		// The tablet's clock is Playwright's (time flows, and can jump ahead).
+		await page.clock.install();
+		await fieldLogin(page, 'staff2');
+		await expect(page.getByTestId('pending')).toHaveText('待同步 0 项');
+		await expect(page.getByTestId('lock-after')).toHaveText('无操作 5 分钟后自动锁定');
+		await page.clock.fastForward('02:10');
+		await expect(page.getByTestId('device-lock')).toHaveCount(0); // 5 minutes: still open
+
+		await setLockMinutes(admin, 1);
+		await expect(admin.getByLabel('无操作多少分钟后锁定（1–30）')).toHaveValue('1');
+		await page.getByRole('button', { name: '立即同步' }).click();
+		await expect(page.getByTestId('lock-after')).toHaveText('无操作 1 分钟后自动锁定');
+		await page.clock.fastForward('01:10');
+		await expect(page.getByTestId('device-lock')).toHaveAttribute('data-lock', 'locked');
+		await unlockWithPin(page, TEST_PIN);
+		await expect(page.getByTestId('device-lock')).toHaveCount(0);
+	} finally {
+		await setLockMinutes(admin, 5); // the shared server's other suites expect the default
+		await adminContext.close();
 	}
 });

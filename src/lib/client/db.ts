@@ -89,6 +89,8 @@ export interface SyncStateRow {
 	lastAttemptAt: string | null;
 	/** Set when the admin revoked this tablet (kept so a restart goes on handing over and wiping). */
 	revoked?: DeviceRevocation | null;
+	/** The administrator's idle-lock time as of the last pull (absent: the built-in default). */
+	lockIdleMinutes?: number;
 }
 
 export type PhotoStatus = 'queued' | 'uploading' | 'uploaded' | 'refused';

@@ -19,7 +19,8 @@ export const AUDIT_ACTIONS = [
 	'process',
 	'reveal_id',
 	'visit_cancel',
-	'photo_upload'
+	'photo_upload',
+	'lock_policy_set'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
 

@@ -36,6 +36,20 @@ describe('auto lock', () => {
 		expect(lock).toHaveBeenCalledTimes(1);
 	});
 
+	it('reads the idle time at every check: a new policy applies at once', () => {
+		const b = fakeBrowser();
+		let now = 0;
+		let idleMinutes = 5;
+		const lock = vi.fn();
+		wireAutoLock(lock, { window: b.win, document: b.doc }, { idleMs: () => idleMinutes * 60_000, graceMs: 100, now: () => now });
+		now = 2 * 60_000;
+		b.tick();
+		expect(lock).not.toHaveBeenCalled();
+		idleMinutes = 1; // the administrator shortened it; the tablet learnt it at a sync
+		b.tick();
+		expect(lock).toHaveBeenCalledTimes(1);
+	});
+
 	it('locks after the grace time in the background, checked again on return; unwires everything', () => {
 		const b = fakeBrowser();
 		let now = 0;

@@ -1,5 +1,6 @@
 import { getContext, setContext } from 'svelte';
-import { closeUserDb, deleteUserDb, openUserDb, type DoorstepDb } from '$lib/client/db';
+import { closeUserDb, deleteUserDb, openUserDb, readSyncState, type DoorstepDb } from '$lib/client/db';
+import { LOCK_IDLE_MINUTES, lockIdleMinutesOf } from '$lib/domain/lock-policy';
 import { SyncEngine } from '$lib/client/sync/engine';
 import { createHttpTransport } from '$lib/client/sync/http-transport';
 import type { Transport } from '$lib/client/sync/transport';
@@ -7,9 +8,8 @@ import { readHandOver, revocationStep, wipeIfHandedOver } from '$lib/client/sync
 import { forgetWipe, rememberWipe, wipeNotice, type WipeNotice } from './wipe-notice';
 import { requestBackgroundSync, wireBrowserTriggers } from '$lib/client/sync/triggers';
 import type { SyncStatus } from '$lib/client/sync/status';
-import { PhotoUploadQueue, type PhotoQueueStatus } from '$lib/client/photos/upload-queue';
-import { createHttpPhotoTransport } from '$lib/client/photos/http-photo-transport';
-import { applyRetention } from '$lib/client/photos/retention';
+import type { PhotoQueueStatus, PhotoUploadQueue } from '$lib/client/photos/upload-queue';
+import { onSyncSuccess, wirePhotoQueue } from './photo-queue-wiring';
 import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
 import { forgetLock, hasPin, readLock, setUpPin, signedOutAfterWipe, unlockWithPin, type UnlockResult } from '$lib/client/crypto/device-keys';
 import { wireAutoLock } from './auto-lock';
@@ -39,6 +39,8 @@ export class FieldSession {
 	wiped = $state<WipeNotice | null>(null);
 	/** Locked and no PIN wrapping here while offline: only an online sign-in can set a PIN. */
 	needsOnline = $state(false);
+	/** The administrator's idle-lock time, as of the last sync (lib/domain/lock-policy.ts). */
+	lockIdleMinutes = $state<number>(LOCK_IDLE_MINUTES.default);
 	/** The data key, in memory only while unlocked (lib/client/crypto, issue 6). */
 	private dataKeys: DataKeys | null = null;
 	private online = false;
@@ -142,10 +144,21 @@ export class FieldSession {
 		this.wireTriggers(this.engine);
 		this.startPhotoQueue(this.db, this.engine);
 		this.watchRevocation(this.engine);
-		this.cleanup.push(wireAutoLock(() => this.lock(), { window, document }));
+		this.cleanup.push(wireAutoLock(() => this.lock(), { window, document }, { idleMs: () => this.lockIdleMinutes * 60_000 }));
+		this.followLockPolicy(this.db, this.engine);
 		this.state = 'ready';
 		await this.engine.start();
 		void navigator.storage?.persist?.();
+	}
+
+	/** The idle-lock time the last pull stored (kept for offline starts), re-read after each sync. */
+	private followLockPolicy(db: DoorstepDb, engine: SyncEngine): void {
+		const read = () =>
+			void readSyncState(db)
+				.then((s) => (this.lockIdleMinutes = lockIdleMinutesOf(s.lockIdleMinutes)))
+				.catch(() => undefined);
+		read();
+		this.cleanup.push(onSyncSuccess(engine, read));
 	}
 
 	/** Online/offline, returning to the app, and Background Sync where the browser has it. */
@@ -158,46 +171,10 @@ export class FieldSession {
 		this.cleanup.push(() => navigator.serviceWorker?.removeEventListener('message', onMessage));
 	}
 
-	/**
-	 * The photo queue runs beside the sync engine and with its triggers: after each successful
-	 * sync (a push may have just applied a visit's completion, which lets the retention rule drop
-	 * uploaded photos' bytes), on online, on returning to the app, on its own back-off timer, and
-	 * when a photo is captured (photoCaptured).
-	 */
 	private startPhotoQueue(db: DoorstepDb, engine: SyncEngine): void {
-		const queue = new PhotoUploadQueue({ db, transport: createHttpPhotoTransport(), online: navigator.onLine, onUploaded: () => applyRetention(db) });
+		const { queue, unwire } = wirePhotoQueue(db, engine, (s) => (this.photoStatus = s));
 		this.photoQueue = queue;
-		this.cleanup.push(queue.subscribe((s) => (this.photoStatus = s)));
-		let lastSuccess: string | null | undefined;
-		this.cleanup.push(
-			engine.subscribe((s) => {
-				if (s.lastSuccessAt === lastSuccess) return;
-				const first = lastSuccess === undefined;
-				lastSuccess = s.lastSuccessAt;
-				if (first) return;
-				void applyRetention(db)
-					.catch(() => 0)
-					.then(() => queue.kick());
-			})
-		);
-		const onOnline = () => void queue.handleOnline();
-		const onOffline = () => queue.handleOffline();
-		const onVisible = () => {
-			if (document.visibilityState !== 'hidden') void queue.kick();
-		};
-		window.addEventListener('online', onOnline);
-		window.addEventListener('offline', onOffline);
-		document.addEventListener('visibilitychange', onVisible);
-		if (!navigator.onLine) queue.handleOffline();
-		this.cleanup.push(() => {
-			window.removeEventListener('online', onOnline);
-			window.removeEventListener('offline', onOffline);
-			document.removeEventListener('visibilitychange', onVisible);
-			queue.stop();
-		});
-		void applyRetention(db)
-			.catch(() => 0)
-			.then(() => queue.start());
+		this.cleanup.push(unwire);
 	}
 
 	/**

@@ -25,6 +25,17 @@ const complete = (db: DoorstepDb, visitId: string) => completeVisit(db, visitId,
 afterEach(() => closeUserDb());
 
 describe('sync engine', () => {
+	it('keeps the administrator\'s lock time from each pull, an out-of-range value as the default', async () => {
+		const { db, server, engine } = await setup();
+		expect((await db.syncState.get('sync'))?.lockIdleMinutes).toBe(5);
+		server.lockIdleMinutes = 2;
+		await engine.syncNow();
+		expect((await db.syncState.get('sync'))?.lockIdleMinutes).toBe(2);
+		server.lockIdleMinutes = 999;
+		await engine.syncNow();
+		expect((await db.syncState.get('sync'))?.lockIdleMinutes).toBe(5);
+	});
+
 	it('pulls the visits with residents and catalogue, then pushes in order and empties the outbox', async () => {
 		const { db, server, engine } = await setup();
 		expect(await db.visits.count()).toBe(2);

@@ -21,7 +21,7 @@ function fakeFetch(handler: Handler) {
 }
 
 const ok = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const pullBody = { cursor: 'c1', visits: [makeVisit('v1')], withdrawn: [], services: [], reset: true, serverTime: '2026-11-27T01:00:00.000Z' };
+const pullBody = { cursor: 'c1', visits: [makeVisit('v1')], withdrawn: [], services: [], reset: true, serverTime: '2026-11-27T01:00:00.000Z', policy: { lockIdleMinutes: 5 } };
 
 async function engineWith(handler: Handler) {
 	const db = await openUserDb(`http-${Math.random()}`, await testKeys());

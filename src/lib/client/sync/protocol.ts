@@ -244,6 +244,8 @@ export interface PullResponse {
 	/** The cursor was unknown: `visits` is everything, drop any other local visit. */
 	reset: boolean;
 	serverTime: string;
+	/** The administrator's field-app policy, sent with every pull (lib/domain/lock-policy.ts). */
+	policy: { lockIdleMinutes: number };
 }
 
 export interface DeviceInfo {

@@ -5,6 +5,7 @@
  */
 import { readSyncState, type DoorstepDb, type LocalVisit } from '../db';
 import type { PullResponse, SyncVisit } from './protocol';
+import { lockIdleMinutesOf } from '$lib/domain/lock-policy';
 
 export function toLocalVisit(visit: SyncVisit, receivedAt: string): LocalVisit {
 	const { resident, ...rest } = visit;
@@ -61,7 +62,10 @@ export async function applyPull(db: DoorstepDb, response: PullResponse, now: Dat
 			await db.services.clear();
 			await db.services.bulkPut(response.services);
 		}
-		await db.syncState.put({ ...(await readSyncState(db)), cursor: response.cursor });
+		const state = await readSyncState(db);
+		// The lock policy is kept for offline starts; a server without one leaves the last value.
+		const lockIdleMinutes = response.policy ? lockIdleMinutesOf(response.policy.lockIdleMinutes) : state.lockIdleMinutes;
+		await db.syncState.put({ ...state, cursor: response.cursor, lockIdleMinutes });
 	});
 	await pruneLocal(db);
 }

@@ -7,6 +7,7 @@ import * as m005a from './migrations/005_audit_chain';
 import * as m005s from './migrations/005_session_rotation';
 import * as m006 from './migrations/006_evidence_review';
 import * as m007d from './migrations/007_device_secrets';
+import * as m008 from './migrations/008_settings';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -20,7 +21,8 @@ const MIGRATIONS: Record<string, Migration> = {
 	'005_audit_chain': m005a,
 	'005_session_rotation': m005s,
 	'006_evidence_review': m006,
-	'007_device_secrets': m007d
+	'007_device_secrets': m007d,
+	'008_settings': m008
 };
 
 const provider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DeviceSecretsTable, SettingsTable } from './schema-security';
 
 /*
  * Kysely table types: the contract of docs/architecture.md ("Database schema").
@@ -277,13 +278,6 @@ export interface EvidenceReviewsTable {
 	reviewed_at: string;
 }
 
-/** A user's recovery secret for the tablet's data key (migration 007_device_secrets). */
-export interface DeviceSecretsTable {
-	user_id: string;
-	secret: string;
-	created_at: string;
-}
-
 export interface Database {
 	branches: BranchesTable;
 	outlets: OutletsTable;
@@ -305,6 +299,7 @@ export interface Database {
 	photos: PhotosTable;
 	evidence_reviews: EvidenceReviewsTable;
 	device_secrets: DeviceSecretsTable;
+	settings: SettingsTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

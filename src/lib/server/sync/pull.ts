@@ -6,6 +6,7 @@ import type { PullResponse, SyncService } from '$lib/client/sync/protocol';
 import { inTransaction } from '$lib/server/workflow/context';
 import { decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { listSyncVisits } from './field-visits';
+import { readLockIdleMinutes } from '$lib/server/security/lock-policy';
 
 /** The catalogue with the checklists of the default services (both languages: offline switch). */
 export async function syncServices(db: Db): Promise<SyncService[]> {
@@ -27,9 +28,10 @@ export async function syncServices(db: Db): Promise<SyncService[]> {
  */
 export async function pullChanges(db: Db, user: SessionUser, cursor: string | null, now: Date = new Date()): Promise<PullResponse> {
 	const previous = decodeCursor(cursor);
-	const { visits, services } = await inTransaction(db, async (tx) => ({
+	const { visits, services, lockIdleMinutes } = await inTransaction(db, async (tx) => ({
 		visits: await listSyncVisits(tx, user, now),
-		services: await syncServices(tx)
+		services: await syncServices(tx),
+		lockIdleMinutes: await readLockIdleMinutes(tx)
 	}));
 
 	const sent: Record<string, string> = {};
@@ -46,6 +48,7 @@ export async function pullChanges(db: Db, user: SessionUser, cursor: string | nu
 		withdrawn,
 		services: previous?.services === servicesFp ? null : services,
 		reset: previous === null,
-		serverTime: now.toISOString()
+		serverTime: now.toISOString(),
+		policy: { lockIdleMinutes }
 	};
 }

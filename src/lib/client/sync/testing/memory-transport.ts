@@ -54,6 +54,7 @@ export function makeVisit(id: string, overrides: Partial<SyncVisit> = {}): SyncV
 
 export class MemoryServer implements Transport {
 	visits = new Map<string, SyncVisit>();
+	lockIdleMinutes = 5;
 	decided = new Map<string, MutationResult>();
 	/** Mutations applied, in the order the server applied them. */
 	log: Mutation[] = [];
@@ -162,7 +163,8 @@ export class MemoryServer implements Transport {
 			withdrawn,
 			services: [{ code: 'pin_reset', nameZh: '密码重置', nameEn: 'PIN reset', durationMin: 20, checklist: [], requiredPhotos: [] }],
 			reset: false,
-			serverTime: new Date(0).toISOString()
+			serverTime: new Date(0).toISOString(),
+			policy: { lockIdleMinutes: this.lockIdleMinutes }
 		};
 	}
 }

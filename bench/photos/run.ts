@@ -206,7 +206,8 @@ try {
 			const perVisit = 20; // PHOTO_LIMITS.maxPerVisit: the server refuses a 21st photo for one visit
 			const extra = pulled.length * perVisit >= photoCount ? [] : staffVisits.filter((id) => !pulled.some((v) => v.id === id)).slice(0, Math.ceil(photoCount / perVisit) - pulled.length);
 			const visits: { id: string; ref?: string }[] = [...pulled, ...extra.map((id) => ({ id }))];
-			const db = new B.DoorstepDb(`bench-photos-${Date.now()}`);
+			// The store is sealed as on a tablet (a random data key, as after an unlock).
+			const db = new B.DoorstepDb(`bench-photos-${Date.now()}`, await B.dataKeysFromRaw(crypto.getRandomValues(new Uint8Array(32))));
 			await db.open();
 			// 100 distinct photos: part 1's outputs through the same worker again, each with its
 			// own watermark (index, time), so each has its own bytes and hash, sizes as the app makes.

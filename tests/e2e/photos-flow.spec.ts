@@ -138,7 +138,7 @@ test('photos taken offline upload after a restart, the head reviews them, the ta
 	await office.close();
 });
 
-test('a photo the server refuses stays on the tablet, shown with the translated reason', async ({ context, page, baseURL }) => {
+test('a photo the server refuses stays on the tablet, shown with the translated reason, until the team deletes it', async ({ context, page, baseURL }) => {
 	test.setTimeout(120_000);
 	const date = shanghaiDate(9 + test.info().repeatEachIndex); // --repeat-each: a free slot each time
 	const visit = await planVisit(baseURL!, DATA_DIR, { date, start: '14:00', end: '15:00', lead: 'staff1', second: 'staff2', tag: '取消老人' });
@@ -161,4 +161,27 @@ test('a photo the server refuses stays on the tablet, shown with the translated 
 	const [photo] = await devicePhotos(page, visit.visitId);
 	expect(photo).toMatchObject({ status: 'refused', hasBlob: true, receiptSha: null, lastError: 'photo_err_visit_closed' });
 	expect(photoRows(DATA_DIR, visit.visitId)).toEqual([]);
+
+	// The sync bar leads to where it is resolved: the photo with its reason, retry, delete.
+	await page.getByTestId('photo-refused').click();
+	await expect(page).toHaveURL(/\/field\/conflicts/);
+	const card = page.getByTestId('refused-photo');
+	await expect(card).toHaveCount(1);
+	await expect(card).toContainText('身份证人像面');
+	await expect(card).toContainText('该上门任务已取消，照片不再接收。');
+	await expect(card.locator('img')).toHaveJSProperty('complete', true);
+	await expectAccessible(page);
+	// Uploading again is refused again (the visit is still cancelled): nothing changes.
+	await card.getByRole('button', { name: '重新上传' }).click();
+	await expect.poll(async () => (await devicePhotos(page, visit.visitId))[0]?.status, { timeout: 15_000 }).toBe('refused');
+	// Delete needs a confirmation; cancelling keeps the photo.
+	await card.getByRole('button', { name: '从平板删除：身份证人像面' }).click();
+	await page.getByRole('alertdialog').getByRole('button', { name: '取消' }).click();
+	expect(await devicePhotos(page, visit.visitId)).toHaveLength(1);
+	await card.getByRole('button', { name: '从平板删除：身份证人像面' }).click();
+	await page.getByRole('alertdialog').getByRole('button', { name: '删除照片' }).click();
+	await expect(page.getByTestId('refused-photo')).toHaveCount(0);
+	await expect(page.getByTestId('photo-refused')).toHaveCount(0);
+	expect(await devicePhotos(page, visit.visitId)).toEqual([]);
+	await expect(page.getByText('没有需要处理的问题。')).toBeVisible();
 });

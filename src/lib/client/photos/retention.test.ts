@@ -8,7 +8,7 @@ import { applyPushResults, nextBatch } from '../sync/outbox';
 import { makeVisit } from '../sync/testing/memory-transport';
 import { completeVisit, PhotosMissingError, recordArrival } from '../visit-actions';
 import { applyRetention, mayDropBlob } from './retention';
-import { deletePhoto, PhotoStoreError, savePhoto, visitPhotos, type NewPhoto } from './store';
+import { deletePhoto, discardRefusedPhoto, PhotoStoreError, savePhoto, visitPhotos, type NewPhoto } from './store';
 
 const consent = { consentBy: 'resident' as const, name: '张三', relation: null, consentVersion: '2026-11-v1', consentHash: 'a'.repeat(64), signature: 'data:image/png;base64,iVBORw0KGgo=', signedAt: '2026-11-27T02:00:00.000Z' };
 const completion = (outcome: 'completed' | 'not_home' = 'completed') => ({ outcome, note: null, consent: outcome === 'completed' ? consent : null, confirmedBy: ['lead', 'second'] });
@@ -75,6 +75,17 @@ describe('capture rules on the tablet', () => {
 		await expect(savePhoto(db, newPhoto('other'))).rejects.toMatchObject({ code: 'photo_ui_err_locked' });
 		await expect(deletePhoto(db, front.id)).rejects.toBeInstanceOf(PhotoStoreError);
 		expect(await db.photos.count()).toBe(4);
+	});
+
+	it('deletes a finished visit\'s photo only when the server refused it, bytes included', async () => {
+		const db = await setup();
+		const front = await savePhoto(db, newPhoto('id_front'));
+		await completeVisit(db, 'v1', completion('not_home'));
+		expect(await discardRefusedPhoto(db, front.id)).toBe(false); // queued: it waits for upload
+		await db.photos.update(front.id, { status: 'refused', lastError: 'photo_err_visit_closed' });
+		expect(await discardRefusedPhoto(db, front.id)).toBe(true);
+		expect(await db.photos.get(front.id)).toBeUndefined();
+		expect(await readPhotoBytes(db, front.id)).toBeNull();
 	});
 
 	it('lets a visit the resident was not home for finish without photos (with whatever was taken)', async () => {

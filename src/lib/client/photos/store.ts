@@ -75,3 +75,18 @@ export async function deletePhoto(db: DoorstepDb, photoId: string): Promise<void
 export function visitPhotos(db: DoorstepDb, visitId: string): Promise<LocalPhoto[]> {
 	return db.photos.where('visitId').equals(visitId).sortBy('takenAt');
 }
+
+/**
+ * Deletes a photo the server refused for good (its visit was cancelled, it is not the team's any
+ * more…), at the user's explicit request: the one way a finished visit's photo leaves the tablet
+ * without a receipt. Anything else (queued, uploaded) is refused here: that is retention's job.
+ */
+export async function discardRefusedPhoto(db: DoorstepDb, photoId: string): Promise<boolean> {
+	return db.transaction('rw', db.photos, db.photoBytes, async () => {
+		const photo = await db.photos.get(photoId);
+		if (photo?.status !== 'refused') return false;
+		await db.photos.delete(photoId);
+		await db.photoBytes.delete(photoId);
+		return true;
+	});
+}

@@ -90,6 +90,18 @@ describe.each([
 		expect(await h.listTmp()).toEqual([]);
 	});
 
+	it('removes an object, idempotently, leaving the others', async () => {
+		const gone = jpegVariant('to remove');
+		const kept = jpegVariant('to keep');
+		await h.storage.put(sha256(gone), gone);
+		await h.storage.put(sha256(kept), kept);
+		await h.storage.remove(sha256(gone));
+		expect(await h.storage.has(sha256(gone))).toBe(false);
+		expect(await h.storage.get(sha256(gone))).toBeNull();
+		await h.storage.remove(sha256(gone)); // again: no error
+		expect(sha256((await h.storage.get(sha256(kept)))!)).toBe(sha256(kept));
+	});
+
 	it('stores the same bytes once when put twice', async () => {
 		const bytes = jpegVariant('twice');
 		const sha = sha256(bytes);

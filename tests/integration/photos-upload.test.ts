@@ -280,6 +280,7 @@ describe.each(DIALECTS)('photo upload on %s', (dialect) => {
 			kind: 'local',
 			has: (sha) => storage.has(sha),
 			get: (sha) => storage.get(sha),
+			remove: (sha) => storage.remove(sha),
 			put: (sha, b) => storage.put(sha, b, { beforeCommit: () => Promise.reject(new Error('disk full')) })
 		};
 		const before = await footprint();

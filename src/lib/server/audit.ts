@@ -20,7 +20,8 @@ export const AUDIT_ACTIONS = [
 	'reveal_id',
 	'visit_cancel',
 	'photo_upload',
-	'lock_policy_set'
+	'lock_policy_set',
+	'photo_superseded'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
 

@@ -8,6 +8,7 @@ import * as m005s from './migrations/005_session_rotation';
 import * as m006 from './migrations/006_evidence_review';
 import * as m007d from './migrations/007_device_secrets';
 import * as m008 from './migrations/008_settings';
+import * as m009 from './migrations/009_photo_deletions';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -22,7 +23,8 @@ const MIGRATIONS: Record<string, Migration> = {
 	'005_session_rotation': m005s,
 	'006_evidence_review': m006,
 	'007_device_secrets': m007d,
-	'008_settings': m008
+	'008_settings': m008,
+	'009_photo_deletions': m009
 };
 
 const provider: MigrationProvider = {

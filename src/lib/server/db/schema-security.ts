@@ -1,4 +1,4 @@
-/** Tables of the device-protection work (issue 6), kept apart from schema.ts to keep it small. */
+/** Tables of the device-protection and privacy work, kept apart from schema.ts to keep it small. */
 
 /** A user's recovery secret for the tablet's data key (migration 007_device_secrets). */
 export interface DeviceSecretsTable {
@@ -13,4 +13,10 @@ export interface SettingsTable {
 	value: string;
 	updated_at: string;
 	updated_by: string | null;
+}
+
+/** A photo object to delete once no row points at it (migration 009_photo_deletions). */
+export interface PhotoDeletionsTable {
+	sha256: string;
+	requested_at: string;
 }

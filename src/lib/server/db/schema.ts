@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { DeviceSecretsTable, SettingsTable } from './schema-security';
+import type { DeviceSecretsTable, PhotoDeletionsTable, SettingsTable } from './schema-security';
 
 /*
  * Kysely table types: the contract of docs/architecture.md ("Database schema").
@@ -300,6 +300,7 @@ export interface Database {
 	evidence_reviews: EvidenceReviewsTable;
 	device_secrets: DeviceSecretsTable;
 	settings: SettingsTable;
+	photo_deletions: PhotoDeletionsTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

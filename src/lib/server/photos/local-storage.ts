@@ -35,6 +35,14 @@ export class LocalPhotoStorage implements PhotoStorage {
 		}
 	}
 
+	async remove(sha256: string): Promise<void> {
+		try {
+			await fs.unlink(this.pathOf(sha256));
+		} catch (err) {
+			if (!isMissing(err)) throw err;
+		}
+	}
+
 	async get(sha256: string): Promise<Uint8Array | null> {
 		try {
 			return new Uint8Array(await fs.readFile(this.pathOf(sha256)));

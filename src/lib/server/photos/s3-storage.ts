@@ -59,6 +59,12 @@ export class S3PhotoStorage implements PhotoStorage {
 		}
 	}
 
+	async remove(sha256: string): Promise<void> {
+		checkContent(sha256);
+		// S3 answers a delete of a missing key with success: idempotent as it is.
+		await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: finalKey(sha256) }));
+	}
+
 	async get(sha256: string): Promise<Uint8Array | null> {
 		checkContent(sha256);
 		try {

@@ -29,6 +29,8 @@ export interface PhotoStorage {
 	/** The stored bytes, or null when nothing is stored under this hash. */
 	get(sha256: string): Promise<Uint8Array | null>;
 	has(sha256: string): Promise<boolean>;
+	/** Deletes the object of a hash no photo row points at any more; nothing stored is no error. */
+	remove(sha256: string): Promise<void>;
 }
 
 export async function createPhotoStorage(cfg: Pick<AppConfig, 'photoStorage' | 'dataDir' | 's3'>): Promise<PhotoStorage> {

@@ -25,6 +25,7 @@ import {
 } from './progress-merge';
 import { loadProgress, saveProgress } from './progress-repo';
 import { reject, RetryLater } from './rejection';
+import { supersedePhotos } from '$lib/server/photos/superseded';
 
 export interface HandlerContext {
 	tx: Tx;
@@ -135,6 +136,8 @@ export const HANDLERS: { [T in MutationType]: Handler<T> } = {
 		const actor = { id: ctx.user.id, role: ctx.user.role, outletId: ctx.user.outletId, communityId: ctx.user.communityId };
 		await recordOutcome(ctx.tx, actor, request.id, { outcome: m.payload.outcome, note: m.payload.note, visitedAt: m.payload.visitedAt, version: request.version }, ctx.now);
 		await updateProgress(ctx, visit.id, (state) => mergeCompletion(state, m.payload, ctx.user.id));
+		// The manifest is the final list: photos replaced or deleted on the tablet go (privacy).
+		await supersedePhotos(ctx.tx, { visitId: visit.id, keep: (m.payload.photos ?? []).map((p) => p.id), actorId: ctx.user.id, outletId: visit.outletId, now: ctx.now });
 	},
 	// Recorded by ./apply.ts (audit and the discarded ids); nothing changes in the visit.
 	'sync.discard': async () => {}

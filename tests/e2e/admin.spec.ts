@@ -95,10 +95,51 @@ test('editing a service duration persists', async ({ page }) => {
 	await row.getByRole('button', { name: zh.admin_edit }).click();
 	const dialog = page.getByRole('dialog', { name: zh.admin_service_edit });
 	await dialog.getByLabel(zh.admin_service_duration).fill('45');
+	// The service's required photos show ticked and stay as they were.
+	const requiredBefore = requiredPhotosOf('pin_reset');
+	expect(requiredBefore.length).toBeGreaterThan(0);
+	for (const kind of requiredBefore) await expect(dialog.locator(`input[name="requiredPhotos[]"][value="${kind}"]`)).toBeChecked();
 	await dialog.getByRole('button', { name: zh.admin_save }).click();
 	await expect(page.getByRole('status').filter({ hasText: zh.admin_notice_service_updated })).toBeVisible();
 	await page.reload();
 	await expect(row).toContainText(zh.minutes.replace('{n}', '45'));
+	expect(requiredPhotosOf('pin_reset')).toEqual(requiredBefore);
+});
+
+function requiredPhotosOf(code: string): string[] {
+	const db = serverDb();
+	try {
+		return JSON.parse((db.prepare('select required_photos as r from services where code = ?').get(code) as { r: string }).r) as string[];
+	} finally {
+		db.close();
+	}
+}
+
+test('the administrator chooses which photos a service requires', async ({ page }) => {
+	const code = `photo_test_${Date.now().toString(36)}`;
+	await login(page, 'admin');
+	await page.goto('/admin/services');
+	await page.getByRole('button', { name: zh.admin_service_create }).click();
+	const dialog = page.getByRole('dialog', { name: zh.admin_service_create });
+	await dialog.getByLabel(zh.admin_service_code).fill(code);
+	await dialog.getByLabel(zh.admin_service_name_zh).fill('照片测试业务');
+	await dialog.getByLabel(zh.admin_service_name_en).fill('Photo test');
+	await expect(dialog.getByRole('group', { name: zh.admin_service_required_photos })).toBeVisible();
+	await dialog.getByLabel('身份证国徽面').uncheck();
+	await dialog.getByLabel('工作人员与客户合影').check();
+	await expectAccessible(page);
+	await dialog.getByRole('button', { name: zh.admin_save }).click();
+	await expect(page.getByRole('status').filter({ hasText: zh.admin_notice_service_created })).toBeVisible();
+	expect(requiredPhotosOf(code).sort()).toEqual(['id_front', 'staff_with_customer']);
+
+	// Untick everything: the service requires no photo.
+	const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: code, exact: true }) });
+	await row.getByRole('button', { name: zh.admin_edit }).click();
+	const edit = page.getByRole('dialog', { name: zh.admin_service_edit });
+	for (const box of await edit.locator('input[name="requiredPhotos[]"]').all()) await box.uncheck();
+	await edit.getByRole('button', { name: zh.admin_save }).click();
+	await expect(page.getByRole('status').filter({ hasText: zh.admin_notice_service_updated })).toBeVisible();
+	expect(requiredPhotosOf(code)).toEqual([]);
 });
 
 test('adding a holiday persists; a workday on a weekday is refused', async ({ page }) => {

@@ -5,6 +5,7 @@
 
 import * as v from 'valibot';
 import { ROLES } from './roles';
+import { REQUIRABLE_PHOTO_KINDS } from './services';
 import {
 	E,
 	LAT_RANGE,
@@ -90,7 +91,17 @@ export const serviceSchema = v.object(
 		nameEn: text(60),
 		durationMin: intField(5, 480),
 		active: boolField(),
-		sort: v.optional(intField(0, 9999), 0)
+		sort: v.optional(intField(0, 9999), 0),
+		// Ticked checkboxes `requiredPhotos[]`; none ticked sends nothing: no photo required.
+		// (Checked as a whole so the message sits on the field, not on an item.)
+		requiredPhotos: v.optional(
+			v.pipe(
+				v.array(v.string(), E.choice),
+				v.check((kinds) => kinds.every((k) => (REQUIRABLE_PHOTO_KINDS as readonly string[]).includes(k)), E.choice),
+				v.transform((kinds) => [...new Set(kinds)] as (typeof REQUIRABLE_PHOTO_KINDS)[number][])
+			),
+			[]
+		)
 	},
 	E.required
 );

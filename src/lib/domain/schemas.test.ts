@@ -233,7 +233,10 @@ describe('login and admin schemas', () => {
 
 	it('service and calendar day', () => {
 		const s = { code: 'pin_reset', nameZh: '银行卡密码重置', nameEn: 'PIN reset', durationMin: '20', active: true };
-		expect(run(serviceSchema, s)).toEqual({ ok: true, out: { ...s, durationMin: 20, sort: 0 } });
+		expect(run(serviceSchema, s)).toEqual({ ok: true, out: { ...s, durationMin: 20, sort: 0, requiredPhotos: [] } });
+		expect(run(serviceSchema, { ...s, requiredPhotos: ['id_front', 'id_back', 'id_front'] })).toEqual({ ok: true, out: { ...s, durationMin: 20, sort: 0, requiredPhotos: ['id_front', 'id_back'] } });
+		expect(errors(serviceSchema, { ...s, requiredPhotos: ['id_front', 'other'] })).toEqual({ requiredPhotos: 'err_choice' });
+		expect(errors(serviceSchema, { ...s, requiredPhotos: 'id_front' })).toEqual({ requiredPhotos: 'err_choice' });
 		expect(errors(serviceSchema, { ...s, code: 'Pin-Reset', durationMin: 481 })).toEqual({ code: 'err_service_code', durationMin: 'err_range' });
 		expect(errors(serviceSchema, { ...s, durationMin: undefined })).toEqual({ durationMin: 'err_required' });
 		expect(run(calendarDaySchema, { date: '2026-10-01', kind: 'holiday', name: '国庆节' }).ok).toBe(true);

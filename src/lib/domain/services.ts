@@ -5,6 +5,8 @@
 
 export const PHOTO_KINDS = ['id_front', 'id_back', 'staff_with_customer', 'signed_document', 'other'] as const;
 export type PhotoKind = (typeof PHOTO_KINDS)[number];
+/** The kinds a service may require ("other" is always optional). */
+export const REQUIRABLE_PHOTO_KINDS = ['id_front', 'id_back', 'staff_with_customer', 'signed_document'] as const satisfies readonly PhotoKind[];
 
 export interface ChecklistItem {
 	zh: string;

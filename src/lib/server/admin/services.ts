@@ -11,7 +11,7 @@ export async function createServiceAsAdmin(db: Db, actor: SessionUser, input: Se
 			// upsertService would silently overwrite an existing entry: a new code must be new.
 			if (await getService(trx, input.code)) throw new AdminError('admin_err_code_taken', 409, 'code');
 			await upsertService(trx, input);
-			await recordAudit(trx, { actorId: actor.id, action: 'service_create', entity: 'service', entityId: input.code, outletId: null, details: { durationMin: input.durationMin } });
+			await recordAudit(trx, { actorId: actor.id, action: 'service_create', entity: 'service', entityId: input.code, outletId: null, details: { durationMin: input.durationMin, requiredPhotos: input.requiredPhotos } });
 		});
 	} catch (err) {
 		if (isUniqueViolation(err)) throw new AdminError('admin_err_code_taken', 409, 'code');
@@ -30,7 +30,7 @@ export async function editService(db: Db, actor: SessionUser, code: string, inpu
 			entity: 'service',
 			entityId: code,
 			outletId: null,
-			details: { durationMin: [before.durationMin, input.durationMin], active: input.active }
+			details: { durationMin: [before.durationMin, input.durationMin], active: input.active, requiredPhotos: [before.requiredPhotos, input.requiredPhotos] }
 		});
 	});
 }

@@ -46,6 +46,7 @@ function setPath(target: Record<string, unknown>, parts: string[], value: unknow
 
 /** Cap on any single text field we echo back into a form, so a huge paste cannot bloat a page. */
 export function echo(value: unknown, max = 2000): string {
+	if (Array.isArray(value)) return value.filter((v) => typeof v === 'string').join(',').slice(0, max); // `name[]` fields
 	return typeof value === 'string' ? value.slice(0, max) : '';
 }
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { serverDb, shanghaiDate } from './helpers';
-import { cancelAsHead, ensureServiceWorker, fieldLogin, pendingCount, planVisit, tabletOptions, workVisit } from './field-helpers';
+import { cancelAsHead, ensureServiceWorker, fieldLogin, openVisitFromDayList, pendingCount, planVisit, tabletOptions, workVisit } from './field-helpers';
 
 /**
  * A conflict between the office and the tablet: the outlet head cancels a visit while the team,
@@ -21,9 +21,7 @@ test('a visit cancelled by the head while the tablet completes it offline: refus
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
 	// Through the day list (client-side navigation): deep links are offline.spec.ts's subject.
-	await page.goto(`/field?date=${date}`);
-	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
+	await openVisitFromDayList(page, date, visit.residentName);
 	const syncBar = page.getByRole('region', { name: '同步状态' });
 	await expect(syncBar).toContainText('上次同步');
 	await expect(page.getByTestId('pending')).toHaveText('待同步 0 项');

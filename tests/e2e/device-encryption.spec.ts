@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, networkBack, planVisit, tabletOptions, TEST_PIN, unlockWithPin, withDb, workVisit } from './field-helpers';
+import { ensureServiceWorker, fieldLogin, networkBack, openVisitFromDayList, planVisit, tabletOptions, TEST_PIN, unlockWithPin, withDb, workVisit } from './field-helpers';
 import { devicePhotos, photoRows, storedFile } from './photo-flow-helpers';
 import { makeResidentId } from '../../src/lib/domain/resident-id';
 
@@ -64,9 +64,7 @@ test('locked with unsynced work: a dump of IndexedDB shows no name, phone, resid
 	const note = '老人血压偏高，已提醒家属复诊';
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
-	await page.goto(`/field?date=${date}`);
-	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
+	await openVisitFromDayList(page, date, visit.residentName);
 
 	// The whole visit offline: photos, signature, outcome and note stay on the tablet, unsynced.
 	await context.setOffline(true);

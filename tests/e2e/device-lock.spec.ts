@@ -1,6 +1,6 @@
 import { expect, request, test, type Page } from '@playwright/test';
 import { expectAccessible, login, shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, planVisit, tabletOptions, TEST_PIN, unlockWithPin } from './field-helpers';
+import { ensureServiceWorker, fieldLogin, openVisitFromDayList, planVisit, tabletOptions, TEST_PIN, unlockWithPin } from './field-helpers';
 
 /**
  * Issue 6, the app lock: the field app locks on demand (and after idle time / in the background,
@@ -20,9 +20,7 @@ test('offline: lock, wrong PIN refused, right PIN: the visit continues at the sa
 
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
-	await page.goto(`/field?date=${date}`);
-	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
+	await openVisitFromDayList(page, date, visit.residentName);
 
 	// Offline, the team starts the visit: travel, arrival, the first checklist item.
 	await context.setOffline(true);

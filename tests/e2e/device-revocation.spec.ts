@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, login, shanghaiDate } from './helpers';
-import { databaseNames, ensureServiceWorker, fieldLogin, pendingCount, planVisit, tabletOptions, userId, withDb, workVisit } from './field-helpers';
+import { databaseNames, ensureServiceWorker, fieldLogin, openVisitFromDayList, pendingCount, planVisit, tabletOptions, userId, withDb, workVisit } from './field-helpers';
 import { PIN_RESET_PHOTOS } from './photo-helpers';
 
 /**
@@ -23,9 +23,7 @@ test('a tablet revoked while offline hands over its unsynced visit and photos, t
 	// 1. Online: staff1 signs in on the tablet; the device registers; the visit arrives.
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
-	await page.goto(`/field?date=${date}`);
-	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
+	await openVisitFromDayList(page, date, visit.residentName);
 	await expect(page.getByTestId('pending')).toHaveText('待同步 0 项');
 	// The id this tablet registered (other suites' tablets of staff1 may exist on this server).
 	const deviceId = await page.evaluate(async (name) => {

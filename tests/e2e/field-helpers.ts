@@ -332,6 +332,13 @@ export async function fieldLogin(page: Page, username: string) {
 	}
 }
 
+/** From the day list of `date`, opens the visit of `residentName`, as staff get there. */
+export async function openVisitFromDayList(page: Page, date: string, residentName: string) {
+	await page.goto(`/field?date=${date}`);
+	await page.locator('article.visit', { hasText: residentName }).getByRole('link').click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(residentName);
+}
+
 /** Waits until the service worker is active, then reloads once so it controls the page. */
 export async function ensureServiceWorker(page: Page) {
 	await page.evaluate(async () => {

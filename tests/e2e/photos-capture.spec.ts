@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expectAccessible, shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, planVisit, tabletOptions } from './field-helpers';
+import { ensureServiceWorker, fieldLogin, openVisitFromDayList, planVisit, tabletOptions } from './field-helpers';
 import { PIN_RESET_PHOTOS as REQUIRED, takePhoto } from './photo-helpers';
 import { storedFile } from './photo-flow-helpers';
 
@@ -104,9 +104,7 @@ test('staff take the required photos in the in-app camera: listed as taken, ≤ 
 
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
-	await page.goto(`/field?date=${date}`);
-	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
+	await openVisitFromDayList(page, date, visit.residentName);
 	const stepButton = (name: string) => page.getByRole('navigation', { name: '上门步骤' }).getByRole('button', { name, exact: true });
 
 	// Finishing as "completed" is refused while the required photos are missing, naming them.

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, login, shanghaiDate } from './helpers';
-import { cancelAsHead, ensureServiceWorker, fieldLogin, pendingCount, planVisit, tabletOptions, withDb, workVisit } from './field-helpers';
+import { cancelAsHead, ensureServiceWorker, fieldLogin, openVisitFromDayList, pendingCount, planVisit, tabletOptions, withDb, workVisit } from './field-helpers';
 import { takePhoto } from './photo-helpers';
 import { devicePhotos, hashOfStored, photoRows, sha256, storageFiles } from './photo-flow-helpers';
 
@@ -26,9 +26,7 @@ test('photos taken offline upload after a restart, the head reviews them, the ta
 	// 1. Online: staff1 signs in, the service worker takes over, the visit reaches the tablet.
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
-	await page.goto(`/field?date=${today}`);
-	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
+	await openVisitFromDayList(page, today, visit.residentName);
 
 	// 2. Offline: the whole visit, photos included, is done on the tablet.
 	await context.setOffline(true);
@@ -144,9 +142,7 @@ test('a photo the server refuses stays on the tablet, shown with the translated 
 	const visit = await planVisit(baseURL!, DATA_DIR, { date, start: '14:00', end: '15:00', lead: 'staff1', second: 'staff2', tag: '取消老人' });
 	await fieldLogin(page, 'staff1');
 	await ensureServiceWorker(page);
-	await page.goto(`/field?date=${date}`);
-	await page.locator('article.visit', { hasText: visit.residentName }).getByRole('link').click();
-	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
+	await openVisitFromDayList(page, date, visit.residentName);
 
 	// Offline, a photo is taken; meanwhile the head cancels the visit on the server.
 	await context.setOffline(true);

@@ -5,6 +5,11 @@
  * after SOI: still a valid, decodable JPEG of the same size, but with other bytes and hash.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { LocalPhotoStorage } from '$lib/server/photos/local-storage';
 
 export const TINY_JPEG_SIZE = { width: 32, height: 16 };
 
@@ -38,3 +43,10 @@ export function jpegVariant(label: string, padTo = 0): Uint8Array {
 }
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** A folder photo storage in a fresh temporary directory, removed after the suite (`storage.root`). */
+export function tempPhotoStorage(prefix: string): LocalPhotoStorage {
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+	afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+	return new LocalPhotoStorage(root);
+}

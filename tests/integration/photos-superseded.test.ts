@@ -4,22 +4,18 @@
  * loses its row (audited) in the same transaction, and its stored object is removed afterwards
  * unless another photo still has the same bytes. Photos of the manifest stay, bytes included.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consentHash, CURRENT_CONSENT_VERSION } from '$lib/domain/consent';
 import { PHOTO_HEADERS, type PhotoKind } from '$lib/domain/photos';
 import type { SessionUser } from '$lib/server/auth/types';
-import { LocalPhotoStorage } from '$lib/server/photos/local-storage';
 import { drainPhotoDeletions } from '$lib/server/photos/superseded';
 import { uploadPhoto } from '$lib/server/photos/upload';
 import { listAuditForEntity } from '$lib/server/repos/audit';
 import { pushMutations } from '$lib/server/sync/push';
 import { approveRequest, submitRequest } from '$lib/server/workflow';
 import { actor, freshSlot, newRequestInput, seedDemo, sessionUserOf } from './fixtures';
-import { jpegVariant, sha256 } from './photo-fixtures';
+import { jpegVariant, sha256, tempPhotoStorage } from './photo-fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
 
 describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
@@ -29,13 +25,7 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		return;
 	}
 	const t = useTestDatabase(dialect, seedDemo);
-	let root: string;
-	let storage: LocalPhotoStorage;
-	beforeAll(() => {
-		root = fs.mkdtempSync(path.join(os.tmpdir(), 'doorstep-superseded-'));
-		storage = new LocalPhotoStorage(root);
-	});
-	afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+	const storage = tempPhotoStorage('doorstep-superseded-');
 
 	/** Uploads like PUT /api/photos/{id} does (the HTTP layer is photos-upload.test.ts' subject). */
 	async function upload(user: SessionUser, visitId: string, kind: PhotoKind, bytes: Uint8Array) {

@@ -4,23 +4,21 @@
  * what is refused leaves no row, no file and no audit entry.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { addDays } from '$lib/domain/calendar';
 import { PHOTO_HEADERS, PHOTO_LIMITS, type PhotoKind, type PhotoReceipt } from '$lib/domain/photos';
 import type { SessionUser } from '$lib/server/auth/types';
 import { listAuditForEntity } from '$lib/server/repos/audit';
 import { handlePhotoGet, handlePhotoPut } from '$lib/server/photos/http';
-import { LocalPhotoStorage } from '$lib/server/photos/local-storage';
 import { listVisitPhotos, manifestFor } from '$lib/server/photos/repo';
 import type { PhotoStorage } from '$lib/server/photos/storage';
 import { approveRequest, cancelRequest, submitRequest } from '$lib/server/workflow';
 import { up as migrate004 } from '$lib/server/db/migrations/004_photos';
 import { listServices, upsertService } from '$lib/server/repos/services';
 import { actor, newRequestInput, seedDemo, today, sessionUserOf } from './fixtures';
-import { TINY_JPEG, TINY_JPEG_SIZE, jpegVariant, sha256 } from './photo-fixtures';
+import { TINY_JPEG, TINY_JPEG_SIZE, jpegVariant, sha256, tempPhotoStorage } from './photo-fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
 
 let slot = 0;
@@ -37,13 +35,8 @@ describe.each(DIALECTS)('photo upload on %s', (dialect) => {
 		return;
 	}
 	const t = useTestDatabase(dialect, seedDemo);
-	let root: string;
-	let storage: LocalPhotoStorage;
-	beforeAll(() => {
-		root = fs.mkdtempSync(path.join(os.tmpdir(), 'doorstep-photo-upload-'));
-		storage = new LocalPhotoStorage(root);
-	});
-	afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+	const storage = tempPhotoStorage('doorstep-photo-upload-');
+	const root = storage.root;
 
 	const sessionUser = (username: string): Promise<SessionUser> => sessionUserOf(t.db, username);
 

@@ -111,5 +111,6 @@ describe('the sealed device store', () => {
 		expect(await db.photos.get('p1')).toEqual({ ...photoRow, hasBytes: true });
 		expect(new Uint8Array(await (await readPhotoBytes(db, 'p1'))!.arrayBuffer())).toEqual(JPEG);
 		expect(await sealLegacyPhotoBytes(db)).toBe(0);
+		expect(await db.legacyPhotoBytes.count()).toBe(0);
 	});
 });

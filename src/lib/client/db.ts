@@ -132,7 +132,7 @@ type LegacyPhotoRow = Omit<LocalPhoto, 'hasBytes'> & { blob?: Blob | null; hasBy
 /** Version 3 moves version 2's plain photo bytes here; sealed after the open (photos/bytes.ts). */
 export interface LegacyPhotoBytesRow {
 	id: string;
-	legacyBlob: Blob;
+	blob: Blob;
 }
 
 /** Per sealed table, the fields stored readable: the indexed ones and nothing personal. */
@@ -154,7 +154,9 @@ export class DoorstepDb extends Dexie {
 	declare outbox: Table<OutboxEntry, number>;
 	declare syncState: Table<SyncStateRow, string>;
 	declare photos: Table<LocalPhoto, string>;
-	declare photoBytes: Table<PhotoBytesRow | LegacyPhotoBytesRow, string>;
+	declare photoBytes: Table<PhotoBytesRow, string>;
+	/** Empty but for the moment between the version-3 upgrade and sealLegacyPhotoBytes. */
+	declare legacyPhotoBytes: Table<LegacyPhotoBytesRow, string>;
 
 	readonly userId: string;
 	/** The unlocked data key (forgotten at lock: every read and write then fails). */
@@ -179,7 +181,7 @@ export class DoorstepDb extends Dexie {
 		// (read through the middleware as they are, written back sealed) and moves photo bytes out
 		// of the photo rows; those are sealed right after the open (sealLegacyPhotoBytes).
 		this.version(3)
-			.stores({ photoBytes: 'id' })
+			.stores({ photoBytes: 'id', legacyPhotoBytes: 'id' })
 			.upgrade(async (tx) => {
 				for (const name of ['visits', 'residents', 'drafts', 'outbox'] as const) {
 					const table = tx.table(name);
@@ -187,7 +189,7 @@ export class DoorstepDb extends Dexie {
 				}
 				const photos = tx.table<LegacyPhotoRow, string>('photos');
 				for (const { blob, ...row } of await photos.toArray()) {
-					if (blob) await tx.table('photoBytes').put({ id: row.id, legacyBlob: blob } satisfies LegacyPhotoBytesRow);
+					if (blob) await tx.table('legacyPhotoBytes').put({ id: row.id, blob } satisfies LegacyPhotoBytesRow);
 					await photos.put({ ...row, hasBytes: row.hasBytes ?? !!blob } as LegacyPhotoRow);
 				}
 			});

@@ -6,7 +6,7 @@
  */
 import { openBlob, sealBlob } from '../crypto/cipher';
 import { StoreLockedError } from '../crypto/row-cipher';
-import type { DoorstepDb, LegacyPhotoBytesRow, LocalPhoto, PhotoBytesRow } from '../db';
+import type { DoorstepDb, LocalPhoto, PhotoBytesRow } from '../db';
 
 function blobKey(db: DoorstepDb): CryptoKey {
 	const key = db.keys.blobs;
@@ -19,13 +19,12 @@ export async function sealPhotoBytes(db: DoorstepDb, id: string, jpeg: Blob): Pr
 	return { id, sealed: await sealBlob(blobKey(db), jpeg) };
 }
 
-const isLegacy = (row: PhotoBytesRow | LegacyPhotoBytesRow): row is LegacyPhotoBytesRow => 'legacyBlob' in row;
-
 /** The photo's JPEG, or null once the retention rule dropped it. */
 export async function readPhotoBytes(db: DoorstepDb, id: string): Promise<Blob | null> {
 	const row = await db.photoBytes.get(id);
-	if (!row) return null;
-	return isLegacy(row) ? row.legacyBlob : openBlob(blobKey(db), row.sealed);
+	if (row) return openBlob(blobKey(db), row.sealed);
+	// Only in the moment between the first unlock's upgrade and sealLegacyPhotoBytes.
+	return (await db.legacyPhotoBytes.get(id))?.blob ?? null;
 }
 
 /** Stores a photo row and its bytes together (the photo store and the tests). */
@@ -40,18 +39,21 @@ export async function putPhotoWithBytes(db: DoorstepDb, photo: Omit<LocalPhoto, 
 }
 
 /**
- * Seals the photo bytes that version 2 kept in the clear (moved aside by the version-3
- * upgrade). Runs after every open; a no-op once nothing is left. Each photo is sealed outside the
- * transaction, then swapped in only if the row is still the legacy one.
+ * Seals the photo bytes that version 2 kept in the clear (moved aside by the version-3 upgrade).
+ * Runs after every open: a count of an empty table once done. Each photo is sealed outside the
+ * transaction, then swapped in only if its row still wants bytes (it may have been deleted).
  */
 export async function sealLegacyPhotoBytes(db: DoorstepDb): Promise<number> {
-	const legacy = (await db.photoBytes.toArray()).filter(isLegacy);
-	for (const row of legacy) {
-		const sealed = await sealPhotoBytes(db, row.id, row.legacyBlob);
-		await db.transaction('rw', db.photoBytes, async () => {
-			const now = await db.photoBytes.get(row.id);
-			if (now && isLegacy(now)) await db.photoBytes.put(sealed);
+	if ((await db.legacyPhotoBytes.count()) === 0) return 0;
+	const ids = (await db.legacyPhotoBytes.toCollection().primaryKeys()) as string[];
+	for (const id of ids) {
+		const legacy = await db.legacyPhotoBytes.get(id);
+		if (!legacy) continue;
+		const sealed = await sealPhotoBytes(db, id, legacy.blob);
+		await db.transaction('rw', db.photos, db.photoBytes, db.legacyPhotoBytes, async () => {
+			if ((await db.photos.get(id))?.hasBytes) await db.photoBytes.put(sealed);
+			await db.legacyPhotoBytes.delete(id);
 		});
 	}
-	return legacy.length;
+	return ids.length;
 }

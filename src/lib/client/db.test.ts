@@ -19,12 +19,17 @@ describe('per-user device databases', () => {
 		expect(await b.outbox.count()).toBe(0);
 		expect(await b.drafts.count()).toBe(0);
 
-		// Another key (another user's, or a guess) opens the database but reads nothing of it.
-		const wrong = await openUserDb('user-a', await testKeys());
-		await expect(wrong.drafts.get('v-a')).rejects.toThrow();
 		const again = await openUserDb('user-a', keysA);
 		expect(await again.outbox.count()).toBe(1); // A's work survived the switch (and a restart)
 		expect(await again.drafts.get('v-a')).toMatchObject({ step: 'travelling' });
+
+		// A store sealed under a key that is gone (its wrappings lost with the site data) is
+		// unreadable for good: opening with the new key starts a new, empty store.
+		const fresh = await openUserDb('user-a', await testKeys());
+		expect(await fresh.outbox.count()).toBe(0);
+		expect(await fresh.drafts.get('v-a')).toBeUndefined();
+		await fresh.drafts.put({ visitId: 'v-new' } as never);
+		expect(await fresh.drafts.get('v-new')).toMatchObject({ visitId: 'v-new' });
 
 		await deleteUserDb('user-a');
 		expect(await Dexie.exists(userDbName('user-a'))).toBe(false);

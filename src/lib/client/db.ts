@@ -15,6 +15,7 @@ import Dexie, { type Table } from 'dexie';
 import type { DataKeys } from './crypto/data-keys';
 import type { SealedBlob } from './crypto/cipher';
 import { sealingMiddleware, type ClearFields } from './db-sealing';
+import { WrongKeyError } from './crypto/row-cipher';
 import type { ResidentView } from '$lib/domain/privacy';
 import type { VisitOutcome } from '$lib/domain/status';
 import type { ConsentRecord, DeviceRevocation, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
@@ -204,14 +205,36 @@ export function userDbName(userId: string): string {
 
 let current: DoorstepDb | null = null;
 
-/** Opens the signed-in user's database with the unlocked data key (closing another first). */
+/**
+ * Opens the signed-in user's database with the unlocked data key (closing another first). A
+ * store sealed under another key — its key's wrappings went with the browser's site data — can
+ * be read by no one any more: it is deleted and a new one begins (the next sync refills it).
+ */
 export async function openUserDb(userId: string, keys: DataKeys): Promise<DoorstepDb> {
 	if (current?.userId === userId && current.keys === keys && current.isOpen()) return current;
 	closeUserDb();
-	const db = new DoorstepDb(userId, keys);
+	let db = new DoorstepDb(userId, keys);
 	await db.open();
+	if (!(await opensWithKey(db))) {
+		db.close();
+		await Dexie.delete(userDbName(userId));
+		db = new DoorstepDb(userId, keys);
+		await db.open();
+	}
 	current = db;
 	return db;
+}
+
+/** Whether the store's sealed rows open with its key (one row of each sealed table is enough). */
+async function opensWithKey(db: DoorstepDb): Promise<boolean> {
+	try {
+		for (const name of Object.keys(SEALED_TABLES)) await db.table(name).limit(1).toArray();
+		return true;
+	} catch (err) {
+		const wrongKey = (e: unknown): boolean => e instanceof WrongKeyError || (typeof e === 'object' && e !== null && wrongKey((e as { inner?: unknown }).inner));
+		if (wrongKey(err)) return false;
+		throw err;
+	}
 }
 
 /** Closes the open database, e.g. at sign-out (the data stays for the user's next sign-in). */

@@ -23,6 +23,14 @@ export interface RowCipher {
 	forget(): void;
 }
 
+/** The row was sealed under another key (or altered): AES-GCM authentication failed. */
+export class WrongKeyError extends Error {
+	constructor() {
+		super('sealed under another key');
+		this.name = 'WrongKeyError';
+	}
+}
+
 export class StoreLockedError extends Error {
 	constructor() {
 		super('device store locked');
@@ -73,7 +81,12 @@ export function createRowCipher(rawKey: Uint8Array): RowCipher {
 			const sealed = stored[SEALED_FIELD];
 			if (!(sealed instanceof Uint8Array)) return { ...stored };
 			const k = current();
-			const plain = gcm(k, sealed.subarray(0, NONCE_BYTES), encoder.encode(table)).decrypt(sealed.subarray(NONCE_BYTES));
+			let plain: Uint8Array;
+			try {
+				plain = gcm(k, sealed.subarray(0, NONCE_BYTES), encoder.encode(table)).decrypt(sealed.subarray(NONCE_BYTES));
+			} catch {
+				throw new WrongKeyError();
+			}
 			const { [SEALED_FIELD]: _sealed, ...clear } = stored;
 			// Clear fields win: IndexedDB writes an auto-increment key into the stored row only.
 			return { ...(JSON.parse(decoder.decode(plain)) as Record<string, unknown>), ...clear };

@@ -1,8 +1,9 @@
 /*
  * Photos the team replaced or deleted on the tablet after uploading them (privacy: not kept):
- * when the visit's completion is applied, every photo of the visit that is not in its manifest
- * loses its row (audited) in the same transaction, and its stored object is removed afterwards
- * unless another photo still has the same bytes. Photos of the manifest stay, bytes included.
+ * when the visit's completion is applied, every photo the completing user uploaded for the visit
+ * that is not in its manifest loses its row (audited) in the same transaction, and its stored
+ * object is removed afterwards unless another photo still has the same bytes. Photos of the
+ * manifest, and the other team member's, stay, bytes included.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,7 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		const request = await submitRequest(t.db, worker, newRequestInput());
 		const { visit } = await approveRequest(t.db, head, request.id, freshSlot(s1.id, s2.id));
 		const staff1 = await sessionUserOf(t.db, 'staff1');
+		const staff2 = await sessionUserOf(t.db, 'staff2');
 
 		const kept = await Promise.all((['id_front', 'id_back', 'staff_with_customer', 'signed_document'] as const).map((k) => upload(staff1, visit.id, k, jpegVariant(`kept ${k} ${visit.id}`))));
 		// The first ID photo was blurred: retaken on the tablet after its upload.
@@ -47,6 +49,8 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		// An "other" photo deleted on the tablet whose bytes equal a kept photo's (content-addressed).
 		const sameBytes = await upload(staff1, visit.id, 'other', jpegVariant(`kept signed_document ${visit.id}`));
 		expect(sameBytes.sha256).toBe(kept[3].sha256);
+		// The other team member's tablet took a photo too: not in this tablet's manifest, it stays.
+		const colleagues = await upload(staff2, visit.id, 'other', jpegVariant(`colleague ${visit.id}`));
 
 		const payload = {
 			photos: kept,
@@ -60,7 +64,7 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		expect(res.results.map((r) => r.status)).toEqual(['applied']);
 
 		const rows = await t.db.selectFrom('photos').select(['id']).where('visit_id', '=', visit.id).execute();
-		expect(rows.map((r) => r.id).sort()).toEqual(kept.map((p) => p.id).sort());
+		expect(rows.map((r) => r.id).sort()).toEqual([...kept, colleagues].map((p) => p.id).sort());
 		const audit = (await listAuditForEntity(t.db, 'visit', visit.id)).filter((e) => e.action === 'photo_superseded');
 		expect(audit).toHaveLength(1);
 		const byId = (a: { photoId: string }, b: { photoId: string }) => a.photoId.localeCompare(b.photoId);
@@ -72,7 +76,7 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		expect(await storage.has(blurred.sha256)).toBe(true);
 		expect(await drainPhotoDeletions(t.db, storage)).toBe(1);
 		expect(await storage.has(blurred.sha256)).toBe(false);
-		for (const p of kept) expect(await storage.has(p.sha256), p.kind).toBe(true);
+		for (const p of [...kept, colleagues]) expect(await storage.has(p.sha256), p.kind).toBe(true);
 		expect(await t.db.selectFrom('photo_deletions').selectAll().execute()).toEqual([]);
 		expect(await drainPhotoDeletions(t.db, storage)).toBe(0);
 	});

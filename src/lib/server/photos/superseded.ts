@@ -1,7 +1,9 @@
 /*
  * Photos the team replaced or deleted on the tablet after they were uploaded (privacy: an ID
- * card photo nobody uses is not kept). When a visit's completion is applied, the manifest is the
- * final list: any other photo the server holds for the visit is superseded. Its row is deleted in
+ * card photo nobody uses is not kept). When a visit's completion is applied, its manifest is the
+ * final list of the completing user's photos: any other photo THEY uploaded for the visit is
+ * superseded. Photos the other team member uploaded from their own tablet are not in that
+ * tablet's manifest and stay (they are evidence this tablet knows nothing about). Its row is deleted in
  * the completion's transaction (audited) and its hash queued in `photo_deletions`; after the
  * commit `drainPhotoDeletions` removes each queued object no row points at any more (the storage
  * is content-addressed, so the same bytes may still be another photo). Photos added later to a
@@ -15,6 +17,7 @@ export interface SupersedeInput {
 	visitId: string;
 	/** The manifest's photo ids: these stay. */
 	keep: readonly string[];
+	/** The user whose tablet completed the visit: only their uploads can be superseded. */
 	actorId: string;
 	outletId: string | null;
 	now: Date;
@@ -23,7 +26,8 @@ export interface SupersedeInput {
 /** Call inside the completion's transaction; returns how many photos were superseded. */
 export async function supersedePhotos(tx: Db, input: SupersedeInput): Promise<number> {
 	const keep = new Set(input.keep);
-	const stale = (await tx.selectFrom('photos').select(['id', 'kind', 'sha256']).where('visit_id', '=', input.visitId).execute()).filter((p) => !keep.has(p.id));
+	const uploads = await tx.selectFrom('photos').select(['id', 'kind', 'sha256']).where('visit_id', '=', input.visitId).where('uploaded_by', '=', input.actorId).execute();
+	const stale = uploads.filter((p) => !keep.has(p.id));
 	if (stale.length === 0) return 0;
 	const at = input.now.toISOString();
 	await tx

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { DeviceSecretsTable, PhotoDeletionsTable, SettingsTable } from './schema-security';
+import type { EvidenceReviewsTable, PhotosTable } from './schema-evidence';
 
 /*
  * Kysely table types: the contract of docs/architecture.md ("Database schema").
@@ -235,25 +236,6 @@ export interface VisitProgressTable {
 	photo_manifest: Generated<string>;
 }
 
-/** An identity-verification photo the server holds; its bytes are in the photo storage under `sha256`. */
-export interface PhotosTable {
-	/** The tablet's UUID: the upload's idempotency key. */
-	id: string;
-	visit_id: string;
-	request_id: string | null;
-	kind: string;
-	sha256: string;
-	bytes: number;
-	width: number;
-	height: number;
-	taken_at: string;
-	lat: number | null;
-	lng: number | null;
-	accuracy_m: number | null;
-	uploaded_by: string;
-	received_at: string;
-}
-
 /** A published route plan's entry for one visit (migration 003_plans). */
 export interface VisitPlansTable {
 	visit_id: string;
@@ -267,15 +249,6 @@ export interface VisitPlansTable {
 	planned_arrival: string;
 	published_at: string;
 	published_by: string;
-}
-
-/** The outlet head's latest review of a visit's evidence (migration 006_evidence_review). */
-export interface EvidenceReviewsTable {
-	visit_id: string;
-	status: 'accepted' | 'sent_back';
-	reason: string | null;
-	reviewed_by: string;
-	reviewed_at: string;
 }
 
 export interface Database {

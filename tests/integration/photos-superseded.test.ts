@@ -14,7 +14,7 @@ import { drainPhotoDeletions } from '$lib/server/photos/superseded';
 import { uploadPhoto } from '$lib/server/photos/upload';
 import { listAuditForEntity } from '$lib/server/repos/audit';
 import { pushMutations } from '$lib/server/sync/push';
-import { approveRequest, submitRequest } from '$lib/server/workflow';
+import { approveRequest, reviewEvidence, submitRequest } from '$lib/server/workflow';
 import { actor, freshSlot, newRequestInput, seedDemo, sessionUserOf } from './fixtures';
 import { jpegVariant, sha256, tempPhotoStorage } from './photo-fixtures';
 import { DIALECTS, skipReason, useTestDatabase } from './test-db';
@@ -79,5 +79,14 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		for (const p of [...kept, colleagues]) expect(await storage.has(p.sha256), p.kind).toBe(true);
 		expect(await t.db.selectFrom('photo_deletions').selectAll().execute()).toEqual([]);
 		expect(await drainPhotoDeletions(t.db, storage)).toBe(0);
+
+		// A retake whose upload was still under way arrives after the completion: refused, nothing
+		// stored; the colleague may still add theirs; after a send-back the team may add photos.
+		const late = jpegVariant(`late ${visit.id}`);
+		await expect(upload(staff1, visit.id, 'id_front', late)).rejects.toMatchObject({ code: 'superseded', status: 409 });
+		expect(await storage.has(sha256(late))).toBe(false);
+		await upload(staff2, visit.id, 'other', jpegVariant(`colleague later ${visit.id}`));
+		await reviewEvidence(t.db, head, request.id, { visitId: visit.id, decision: 'sent_back', reason: '人像面模糊，请补拍' });
+		expect((await upload(staff1, visit.id, 'id_front', late)).sha256).toBe(sha256(late));
 	});
 });

@@ -65,7 +65,8 @@ export const PHOTO_ERRORS = [
 	'not_your_visit',
 	'id_taken',
 	'visit_closed',
-	'too_many'
+	'too_many',
+	'superseded'
 ] as const;
 export type PhotoError = (typeof PHOTO_ERRORS)[number];
 

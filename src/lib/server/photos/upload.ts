@@ -12,8 +12,9 @@ import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
 import { getVisit, type Visit } from '$lib/server/repos/visits';
 import { inTransaction } from '$lib/server/workflow/context';
+import { loadEvidenceReviews } from '$lib/server/workflow/review';
 import { sha256Hex } from './content';
-import { countVisitPhotos, getPhoto, insertPhoto, receiptOf, type Photo, type PhotoPosition } from './repo';
+import { countVisitPhotos, getPhoto, insertPhoto, manifestFor, receiptOf, type Photo, type PhotoPosition } from './repo';
 import type { PhotoStorage } from './storage';
 
 export class PhotoRefusal extends Error {
@@ -84,8 +85,22 @@ async function authorize(db: Db, user: SessionUser, id: string, meta: UploadMeta
 		return { visit, existing }; // a replay: answered even if the visit was closed meanwhile
 	}
 	if (visit.status === 'cancelled') refuse('visit_closed', 409);
+	if (await supersededByCompletion(db, user.id, visit.id, id)) refuse('superseded', 409);
 	if ((await countVisitPhotos(db, visit.id)) >= PHOTO_LIMITS.maxPerVisit) refuse('too_many', 409);
 	return { visit, existing: null };
+}
+
+/**
+ * A new photo of the user's for a visit their own tablet already completed, and which that
+ * completion's manifest does not list: retaken or deleted there while its upload was under way
+ * (photos/superseded.ts deleted the ones already stored). Photos added after the head sent the
+ * evidence back are welcome.
+ */
+async function supersededByCompletion(db: Db, userId: string, visitId: string, photoId: string): Promise<boolean> {
+	const progress = await db.selectFrom('visit_progress').select(['completed_by']).where('visit_id', '=', visitId).executeTakeFirst();
+	if (progress?.completed_by !== userId) return false;
+	if ((await manifestFor(db, visitId)).some((e) => e.id === photoId)) return false;
+	return (await loadEvidenceReviews(db, [visitId])).get(visitId)?.status !== 'sent_back';
 }
 
 export interface UploadInput {

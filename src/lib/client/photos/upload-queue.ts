@@ -12,6 +12,7 @@ import type { PhotoReceipt } from '$lib/domain/photos';
 import type { DoorstepDb, LocalPhoto } from '../db';
 import { backoffDelay, type BackoffOptions } from '../sync/backoff';
 import { readPhotoBytes } from './bytes';
+import { summarize, type PhotoQueueStatus } from './queue-status';
 import { systemClock, type Clock } from '../sync/engine';
 
 export interface PhotoUpload {
@@ -44,8 +45,6 @@ export class PhotoUploadError extends Error {
 }
 
 export const PHOTO_BACKOFF: BackoffOptions = { baseMs: 5_000, maxMs: 10 * 60_000 };
-
-const waiting = (p: LocalPhoto) => p.status === 'queued' || p.status === 'uploading';
 
 /** Up to `slots` photos to send now: queued, with bytes, due, not in flight; oldest due first. */
 export function duePhotos(photos: readonly LocalPhoto[], now: number, slots: number, inFlight: ReadonlySet<string> = new Set()): LocalPhoto[] {
@@ -83,52 +82,7 @@ export function afterReceipt(photo: LocalPhoto, receipt: PhotoReceipt): Partial<
 	return { status: 'uploaded', receipt, attempts: photo.attempts + 1, lastError: null, nextAttemptAt: 0 };
 }
 
-export interface PhotoQueueItem {
-	id: string;
-	visitId: string;
-	kind: LocalPhoto['kind'];
-	status: LocalPhoto['status'];
-	attempts: number;
-	bytes: number;
-	lastError: string | null;
-}
-
-export interface PhotoQueueStatus {
-	online: boolean;
-	/** Photos still to upload (queued or in flight). */
-	left: number;
-	bytesLeft: number;
-	/** Photos the server refused (they stay on the tablet, shown with the reason). */
-	refused: number;
-	uploading: number;
-	/** Share of this round's bytes already sent, 0–1 (null when nothing is left). */
-	progress: number | null;
-	/** A reason why a photo is not up yet (a refusal first), null when none failed. */
-	lastError: string | null;
-	/** Stopped by a 401 until the next trigger. */
-	signedOut: boolean;
-	/** Every photo without a receipt, for per-photo status. */
-	items: PhotoQueueItem[];
-}
-
-/** Pure: the status figures from the photos not uploaded yet and the bytes sent this round. */
-export function summarize(
-	notUploaded: readonly LocalPhoto[],
-	bytesDoneThisRound: number
-): Pick<PhotoQueueStatus, 'left' | 'bytesLeft' | 'refused' | 'uploading' | 'progress' | 'items' | 'lastError'> {
-	const left = notUploaded.filter(waiting);
-	const bytesLeft = left.reduce((n, p) => n + p.bytes, 0);
-	const failed = notUploaded.find((p) => p.status === 'refused' && p.lastError) ?? left.find((p) => p.lastError);
-	return {
-		lastError: failed?.lastError ?? null,
-		left: left.length,
-		bytesLeft,
-		refused: notUploaded.filter((p) => p.status === 'refused').length,
-		uploading: notUploaded.filter((p) => p.status === 'uploading').length,
-		progress: left.length === 0 ? null : bytesDoneThisRound / (bytesDoneThisRound + bytesLeft),
-		items: notUploaded.map(({ id, visitId, kind, status, attempts, bytes, lastError }) => ({ id, visitId, kind, status, attempts, bytes, lastError }))
-	};
-}
+export { summarize, type PhotoQueueItem, type PhotoQueueStatus } from './queue-status';
 
 export type PhotoQueueListener = (status: PhotoQueueStatus) => void;
 

@@ -3,6 +3,7 @@ import { calendarFromDays, CN_DEFAULT_CALENDAR_DAYS } from '$lib/domain/calendar
 import { validateResidentId } from '$lib/domain/resident-id';
 import { DEFAULT_SERVICES } from '$lib/domain/services';
 import { requestDeadline } from '$lib/domain/sla';
+import { findPersonalNumbers } from '$lib/domain/personal-numbers';
 import { REQUEST_STATUSES } from '$lib/domain/status';
 import { dialectOf, openDatabase } from '$lib/server/db';
 import { migrateToLatest } from '$lib/server/db/migrator';
@@ -128,10 +129,8 @@ describe.each(DIALECTS)('database on %s', (dialect) => {
 
 		it('logs no ID or phone numbers in audit details', async () => {
 			const details = await t.db.selectFrom('audit_log').select('details').execute();
-			for (const { details: text } of details) {
-				expect(text).not.toMatch(/\d{17}[\dX]/);
-				expect(text).not.toMatch(/1[3-9]\d{9}/);
-			}
+			expect(details.length).toBeGreaterThan(0);
+			for (const { details: text } of details) expect(findPersonalNumbers(text)).toEqual([]);
 		});
 
 		it('does nothing on a second start', async () => {

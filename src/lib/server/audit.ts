@@ -1,5 +1,6 @@
 import { appendAudit, type AuditEntity, type AuditEntry } from '$lib/server/repos/audit';
 import type { Db } from '$lib/server/repos/common';
+import { maskPersonalNumbers } from '$lib/domain/personal-numbers';
 
 /*
  * The one writer of the append-only audit log. Details are scrubbed before they are stored:
@@ -27,17 +28,10 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
 
 /** Keys whose values never go into the log, whatever they contain. */
 const SECRET_KEY = /(id_?number|idnumber|phone|password|token|hash)/i;
-/** 18-digit resident ID (last char may be X) and mainland mobile numbers inside free text. */
-const ID_NUMBER_TEXT = /\b\d{17}[\dXx]\b/g;
-const PHONE_TEXT = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
-
-function scrubText(text: string): string {
-	return text.replace(ID_NUMBER_TEXT, '[id]').replace(PHONE_TEXT, '[phone]');
-}
 
 /** Removes secret keys and masks ID/phone numbers in strings, recursively. */
 export function scrubDetails(value: unknown): unknown {
-	if (typeof value === 'string') return scrubText(value);
+	if (typeof value === 'string') return maskPersonalNumbers(value);
 	if (Array.isArray(value)) return value.map(scrubDetails);
 	if (value && typeof value === 'object') {
 		const out: Record<string, unknown> = {};

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { consentHash, CURRENT_CONSENT_VERSION } from '$lib/domain/consent';
 import { PHOTO_HEADERS, type PhotoKind } from '$lib/domain/photos';
 import type { SessionUser } from '$lib/server/auth/types';
+import type { Db } from '$lib/server/repos/common';
+import type { Visit } from '$lib/server/repos/visits';
 import { drainPhotoDeletions } from '$lib/server/photos/superseded';
 import { uploadPhoto } from '$lib/server/photos/upload';
 import { listAuditForEntity } from '$lib/server/repos/audit';
@@ -36,6 +38,20 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		return { id, kind, sha256: receipt.sha256, bytes: receipt.bytes, takenAt: new Date().toISOString(), position: null };
 	}
 
+	/** Pushes staff1's tablet's `visit.complete` with `photos` as its manifest. */
+	async function complete(db: Db, user: SessionUser, visit: Visit, photos: Awaited<ReturnType<typeof upload>>[], team: string[]) {
+		const payload = {
+			photos,
+			outcome: 'completed' as const,
+			note: '已办理',
+			visitedAt: new Date(Date.now() - 60_000).toISOString(),
+			consent: { consentBy: 'resident' as const, name: '测试老人', relation: null, consentVersion: CURRENT_CONSENT_VERSION, consentHash: await consentHash(CURRENT_CONSENT_VERSION), signature: 'data:image/png;base64,iVBORw0KGgo=', signedAt: new Date().toISOString() },
+			confirmedBy: team
+		};
+		const mutation = { id: randomUUID(), type: 'visit.complete', entityId: visit.id, baseVersion: visit.version, payload, createdAt: new Date().toISOString(), deviceId: 'dev-superseded' };
+		return pushMutations(db, { user, deviceId: 'dev-superseded', now: new Date() }, [mutation]);
+	}
+
 	it('drops the photos left out of the completion’s manifest, rows then objects, and keeps the rest', async () => {
 		const [worker, head, s1, s2] = await Promise.all(['worker1', 'head1', 'staff1', 'staff2'].map((u) => actor(t.db, u)));
 		const request = await submitRequest(t.db, worker, newRequestInput());
@@ -52,15 +68,7 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		// The other team member's tablet took a photo too: not in this tablet's manifest, it stays.
 		const colleagues = await upload(staff2, visit.id, 'other', jpegVariant(`colleague ${visit.id}`));
 
-		const payload = {
-			photos: kept,
-			outcome: 'completed' as const,
-			note: '已办理',
-			visitedAt: new Date(Date.now() - 60_000).toISOString(),
-			consent: { consentBy: 'resident' as const, name: '测试老人', relation: null, consentVersion: CURRENT_CONSENT_VERSION, consentHash: await consentHash(CURRENT_CONSENT_VERSION), signature: 'data:image/png;base64,iVBORw0KGgo=', signedAt: new Date().toISOString() },
-			confirmedBy: [s1.id, s2.id]
-		};
-		const res = await pushMutations(t.db, { user: staff1, deviceId: 'dev-superseded', now: new Date() }, [{ id: randomUUID(), type: 'visit.complete', entityId: visit.id, baseVersion: visit.version, payload, createdAt: new Date().toISOString(), deviceId: 'dev-superseded' }]);
+		const res = await complete(t.db, staff1, visit, kept, [s1.id, s2.id]);
 		expect(res.results.map((r) => r.status)).toEqual(['applied']);
 
 		const rows = await t.db.selectFrom('photos').select(['id']).where('visit_id', '=', visit.id).execute();
@@ -88,5 +96,52 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		await upload(staff2, visit.id, 'other', jpegVariant(`colleague later ${visit.id}`));
 		await reviewEvidence(t.db, head, request.id, { visitId: visit.id, decision: 'sent_back', reason: '人像面模糊，请补拍' });
 		expect((await upload(staff1, visit.id, 'id_front', late)).sha256).toBe(sha256(late));
+	});
+
+	it('refuses a retake that the completion overtakes during its upload, also in the same instant, and removes its bytes', async () => {
+		const [worker, head, s1, s2] = await Promise.all(['worker1', 'head1', 'staff1', 'staff2'].map((u) => actor(t.db, u)));
+		const staff1 = await sessionUserOf(t.db, 'staff1');
+		const required = ['id_front', 'id_back', 'staff_with_customer', 'signed_document'] as const;
+		const scheduleVisit = async () => {
+			const request = await submitRequest(t.db, worker, newRequestInput());
+			return (await approveRequest(t.db, head, request.id, freshSlot(s1.id, s2.id))).visit;
+		};
+		const photosLeftOf = async (visitId: string) => (await t.db.selectFrom('photos').select('id').where('visit_id', '=', visitId).execute()).map((r) => r.id);
+
+		// 1. The body is still arriving (checks passed) when the completion is applied.
+		const first = await scheduleVisit();
+		const kept = await Promise.all(required.map((k) => upload(staff1, first.id, k, jpegVariant(`race kept ${k} ${first.id}`))));
+		const retake = jpegVariant(`race retake ${first.id}`);
+		let bodyArrives!: () => void;
+		const slowBody = new Promise<void>((resolve) => (bodyArrives = resolve));
+		const retakeId = randomUUID();
+		const headers = new Headers({ [PHOTO_HEADERS.sha256]: sha256(retake), [PHOTO_HEADERS.visitId]: first.id, [PHOTO_HEADERS.kind]: 'id_front', [PHOTO_HEADERS.takenAt]: new Date().toISOString() });
+		let bodyRequested!: () => void;
+		const bodyStarted = new Promise<void>((resolve) => (bodyRequested = resolve));
+		const uploading = uploadPhoto(t.db, storage, staff1, { id: retakeId, headers, declaredBytes: retake.byteLength, readBody: async () => (bodyRequested(), await slowBody, retake) });
+		await bodyStarted;
+		expect((await complete(t.db, staff1, first, kept, [s1.id, s2.id])).results.map((r) => r.status)).toEqual(['applied']);
+		bodyArrives();
+		await expect(uploading).rejects.toMatchObject({ code: 'superseded', status: 409 });
+		expect((await photosLeftOf(first.id)).sort()).toEqual(kept.map((p) => p.id).sort());
+		expect(await storage.has(sha256(retake))).toBe(false);
+
+		// 2. The completion's transaction is still open when the upload comes to store its row:
+		// the upload waits for it, then sees it.
+		const second = await scheduleVisit();
+		const kept2 = await Promise.all(required.map((k) => upload(staff1, second.id, k, jpegVariant(`race2 kept ${k} ${second.id}`))));
+		const retake2 = jpegVariant(`race2 retake ${second.id}`);
+		let settledWhileOpen = false;
+		let late: Promise<unknown> | null = null;
+		await t.db.transaction().execute(async (tx) => {
+			expect((await complete(tx, staff1, second, kept2, [s1.id, s2.id])).results.map((r) => r.status)).toEqual(['applied']);
+			late = upload(staff1, second.id, 'id_front', retake2).finally(() => (settledWhileOpen = true));
+			late.catch(() => {}); // observed below, after the commit
+			await new Promise((resolve) => setTimeout(resolve, 400));
+			expect(settledWhileOpen).toBe(false);
+		});
+		await expect(late).rejects.toMatchObject({ code: 'superseded', status: 409 });
+		expect((await photosLeftOf(second.id)).sort()).toEqual(kept2.map((p) => p.id).sort());
+		expect(await storage.has(sha256(retake2))).toBe(false);
 	});
 });

@@ -23,6 +23,10 @@ export interface SupersedeInput {
 	now: Date;
 }
 
+async function queueDeletion(db: Db, sha256: string, at: string): Promise<void> {
+	await db.insertInto('photo_deletions').values({ sha256, requested_at: at }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+}
+
 /** Call inside the completion's transaction; returns how many photos were superseded. */
 export async function supersedePhotos(tx: Db, input: SupersedeInput): Promise<number> {
 	const keep = new Set(input.keep);
@@ -34,9 +38,7 @@ export async function supersedePhotos(tx: Db, input: SupersedeInput): Promise<nu
 		.deleteFrom('photos')
 		.where('id', 'in', stale.map((p) => p.id))
 		.execute();
-	for (const sha256 of new Set(stale.map((p) => p.sha256))) {
-		await tx.insertInto('photo_deletions').values({ sha256, requested_at: at }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
-	}
+	for (const sha256 of new Set(stale.map((p) => p.sha256))) await queueDeletion(tx, sha256, at);
 	await recordAudit(tx, {
 		actorId: input.actorId,
 		action: 'photo_superseded',
@@ -64,4 +66,10 @@ export async function drainPhotoDeletions(db: Db, storage: PhotoStorage): Promis
 		await db.deleteFrom('photo_deletions').where('sha256', '=', sha256).execute();
 	}
 	return removed;
+}
+
+/** Queues `sha256` and drains: for bytes stored by an upload that was then refused. */
+export async function discardUnusedBytes(db: Db, storage: PhotoStorage, sha256: string): Promise<void> {
+	await queueDeletion(db, sha256, new Date().toISOString());
+	await drainPhotoDeletions(db, storage);
 }

@@ -1,6 +1,7 @@
 /*
  * The photo upload use case (`PUT /api/photos/{id}`): checks, then storage, then the row.
- * Every refusal is a PhotoRefusal (4xx, `photo_err_<code>`) raised before anything is stored.
+ * Every refusal is a PhotoRefusal (4xx, `photo_err_<code>`) raised before anything is stored,
+ * except a retake overtaken by its visit's completion during the body: its bytes are removed again.
  * Order of the checks: what costs nothing first (id, headers, declared size), then scope in the
  * database, then the body (size while reading, JPEG structure, hash). The bytes go to storage
  * before the row is inserted, so a photo row always has its bytes; the row insert (with the
@@ -11,11 +12,13 @@ import { recordAudit } from '$lib/server/audit';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
 import { getVisit, type Visit } from '$lib/server/repos/visits';
+import { lockVisit } from '$lib/server/repos/visit-lock';
 import { inTransaction } from '$lib/server/workflow/context';
 import { loadEvidenceReviews } from '$lib/server/workflow/review';
 import { sha256Hex } from './content';
 import { countVisitPhotos, getPhoto, insertPhoto, manifestFor, receiptOf, type Photo, type PhotoPosition } from './repo';
 import type { PhotoStorage } from './storage';
+import { discardUnusedBytes } from './superseded';
 
 export class PhotoRefusal extends Error {
 	constructor(
@@ -135,7 +138,11 @@ export async function uploadPhoto(db: Db, storage: PhotoStorage, user: SessionUs
 
 	// Bytes first (idempotent, content-addressed), then the row that makes them a photo.
 	await storage.put(meta.sha256, bytes);
-	return inTransaction(db, async (tx) => {
+	const outcome = await inTransaction(db, async (tx): Promise<UploadResult | 'superseded'> => {
+		// The completion may have been applied while the body was arriving: check again under the
+		// visit's lock, which a completion being applied holds until it commits.
+		await lockVisit(tx, visit.id);
+		if (await supersededByCompletion(tx, user.id, visit.id, id)) return 'superseded';
 		const photo = { id, visitId: visit.id, requestId: visit.requestId, kind: meta.kind, sha256: meta.sha256, bytes: bytes.byteLength, ...size, takenAt: meta.takenAt, position: meta.position, uploadedById: user.id };
 		if (!(await insertPhoto(tx, photo, now))) {
 			// The same id was stored concurrently: the same answer as a later replay would get.
@@ -156,4 +163,7 @@ export async function uploadPhoto(db: Db, storage: PhotoStorage, user: SessionUs
 		});
 		return { created: true, receipt: receiptOf((await getPhoto(tx, id))!) };
 	});
+	if (outcome !== 'superseded') return outcome;
+	await discardUnusedBytes(db, storage, meta.sha256);
+	return refuse('superseded', 409);
 }

@@ -11,6 +11,7 @@ import type { SessionUser } from '$lib/server/auth/types';
 import { getRequest, type VisitRequest } from '$lib/server/repos/requests';
 import { listServices } from '$lib/server/repos/services';
 import { getVisit, type Visit } from '$lib/server/repos/visits';
+import { lockVisit } from '$lib/server/repos/visit-lock';
 import { recordOutcome } from '$lib/server/workflow';
 import type { Tx } from '$lib/server/workflow/context';
 import type { CompletePayload, Mutation, MutationType, PayloadByType } from '$lib/client/sync/protocol';
@@ -40,6 +41,8 @@ export interface Target {
 }
 
 export async function loadTarget(tx: Tx, visitId: string): Promise<Target> {
+	// One writer per visit at a time (see lockVisit): a photo upload waits for this mutation.
+	await lockVisit(tx, visitId);
 	const visit = await getVisit(tx, visitId);
 	return { visit, request: visit ? await getRequest(tx, visit.requestId) : null };
 }

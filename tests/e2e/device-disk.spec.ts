@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, networkBack, openVisitFromDayList, passLockOnLoad, planVisit, tabletOptions, withDb, workVisit } from './field-helpers';
+import { lockedWithUnsyncedVisit, networkBack, passLockOnLoad, planVisit, residentAddress, tabletOptions, withDb } from './field-helpers';
 import { photoRows, storedFile } from './photo-flow-helpers';
-import { distinctiveRuns, filesHolding, readProfile } from './profile-scan';
+import { distinctiveRuns, filesHolding, readProfile, v8StringProperty } from './profile-scan';
 import { makeResidentId } from '../../src/lib/domain/resident-id';
 
 /**
@@ -24,35 +24,31 @@ test('switched off while locked with unsynced work: no file of the browser profi
 	const hour = String(9 + test.info().repeatEachIndex).padStart(2, '0'); // --repeat-each: a free slot each time
 	const visit = await planVisit(baseURL!, DATA_DIR, { date, start: `${hour}:00`, end: `${hour}:45`, lead: 'staff1', second: 'staff2', tag: '磁盘老人' });
 	const idNumber = makeResidentId('330109', '1940-02-11', visit.residentName.slice(-3));
+	const address = residentAddress(DATA_DIR, visit.residentName);
 	const note = '磁盘上不应出现的备注：老人独居';
 	const launch = () => chromium.launchPersistentContext(profile, { ...tabletOptions(baseURL!), permissions: ['geolocation', 'camera'] });
 
 	try {
 		let context = await launch();
 		let page = context.pages()[0] ?? (await context.newPage());
-		await fieldLogin(page, 'staff1');
-		await ensureServiceWorker(page);
-		await openVisitFromDayList(page, date, visit.residentName);
-		await context.setOffline(true);
-		await workVisit(page, { lead: '王晓东', second: '李婷' }, note);
-		await page.getByRole('button', { name: '锁定', exact: true }).click();
-		await expect(page.getByTestId('device-lock')).toHaveAttribute('data-lock', 'locked');
+		await lockedWithUnsyncedVisit(page, date, visit.residentName, note);
 		// Control: a text written in the clear by the plain IndexedDB API at the same moment.
 		const canary = `明文探针${Date.now()}`;
+		const canaryLast4 = idNumber.slice(-4) === '0427' ? '0428' : '0427';
 		await page.evaluate(
-			(text) =>
+			({ text, idLast4 }) =>
 				new Promise<void>((resolve, reject) => {
 					const open = indexedDB.open('scan-canary', 1);
 					open.onupgradeneeded = () => open.result.createObjectStore('rows');
 					open.onerror = () => reject(open.error);
 					open.onsuccess = () => {
 						const tx = open.result.transaction('rows', 'readwrite');
-						tx.objectStore('rows').put({ text }, 1);
+						tx.objectStore('rows').put({ text, idLast4 }, 1);
 						tx.oncomplete = () => (open.result.close(), resolve());
 						tx.onerror = () => reject(tx.error);
 					};
 				}),
-			canary
+			{ text: canary, idLast4: canaryLast4 }
 		);
 		await context.close(); // switched off, locked
 
@@ -60,9 +56,12 @@ test('switched off while locked with unsynced work: no file of the browser profi
 		// The scan sees stored values: the canary, and the visit's id (a clear index field).
 		const inIndexedDb = (needle: string) => filesHolding(files, needle).some((f) => f.includes('IndexedDB'));
 		expect(inIndexedDb(canary)).toBe(true);
+		expect(filesHolding(files, v8StringProperty('idLast4', canaryLast4)).some((f) => f.includes('IndexedDB'))).toBe(true);
 		expect(inIndexedDb(visit.visitId)).toBe(true);
-		// The tablet got the ID's last four and a masked form only: neither may show.
-		for (const secret of [visit.residentName, '13800001234', idNumber, idNumber.slice(-4), note]) expect(filesHolding(files, secret), secret).toEqual([]);
+		// The tablet got the ID's last four and a masked form only: the full ID, and the last four as a
+		// clear row would hold it (the control above shows that form is found), may not show.
+		for (const secret of [visit.residentName, '13800001234', idNumber, address, note]) expect(filesHolding(files, secret), secret).toEqual([]);
+		expect(filesHolding(files, v8StringProperty('idLast4', idNumber.slice(-4))), 'ID last four').toEqual([]);
 
 		// Switched on again, online: the session survived, the PIN unlocks, the sealed work is handed over.
 		context = await launch();

@@ -443,3 +443,27 @@ export async function networkBack(context: BrowserContext) {
 	await context.setOffline(true);
 	await context.setOffline(false);
 }
+
+/** Locks the field app with its button, as staff do before putting the tablet away. */
+export async function lockNow(page: Page) {
+	await page.getByRole('button', { name: '锁定', exact: true }).click();
+	await expect(page.getByTestId('device-lock')).toHaveAttribute('data-lock', 'locked');
+}
+
+/**
+ * staff1 signs in, opens the visit from the day list and does all of it offline (photos,
+ * signature, outcome, `note`), then locks: a locked tablet with unsynced work.
+ */
+export async function lockedWithUnsyncedVisit(page: Page, date: string, residentName: string, note: string) {
+	await fieldLogin(page, 'staff1');
+	await ensureServiceWorker(page);
+	await openVisitFromDayList(page, date, residentName);
+	await page.context().setOffline(true);
+	await workVisit(page, { lead: '王晓东', second: '李婷' }, note);
+	await lockNow(page);
+}
+
+/** The address the server holds for the resident named `name` (planVisit makes names unique). */
+export function residentAddress(dataDir: string, name: string): string {
+	return withDb(dataDir, (db) => (db.prepare('select address from residents where name = ?').get(name) as { address: string }).address);
+}

@@ -30,15 +30,19 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 	const t = useTestDatabase(dialect, seedDemo);
 	const storage = tempPhotoStorage('doorstep-superseded-');
 
-	/** Uploads like PUT /api/photos/{id} does (the HTTP layer is photos-upload.test.ts' subject). */
-	async function upload(user: SessionUser, visitId: string, kind: PhotoKind, bytes: Uint8Array) {
+	/**
+	 * Uploads like PUT /api/photos/{id} does (the HTTP layer is photos-upload.test.ts' subject);
+	 * `bodyArrived` lets a test hold the body back after the checks that precede it.
+	 */
+	async function upload(user: SessionUser, visitId: string, kind: PhotoKind, bytes: Uint8Array, bodyArrived: () => Promise<void> = async () => {}) {
 		const id = randomUUID();
 		const headers = new Headers({ [PHOTO_HEADERS.sha256]: sha256(bytes), [PHOTO_HEADERS.visitId]: visitId, [PHOTO_HEADERS.kind]: kind, [PHOTO_HEADERS.takenAt]: new Date().toISOString() });
-		const { receipt } = await uploadPhoto(t.db, storage, user, { id, headers, declaredBytes: bytes.byteLength, readBody: async () => bytes });
+		const readBody = async () => (await bodyArrived(), bytes);
+		const { receipt } = await uploadPhoto(t.db, storage, user, { id, headers, declaredBytes: bytes.byteLength, readBody });
 		return { id, kind, sha256: receipt.sha256, bytes: receipt.bytes, takenAt: new Date().toISOString(), position: null };
 	}
 
-	/** Pushes staff1's tablet's `visit.complete` with `photos` as its manifest. */
+	/** Pushes `user`'s tablet's `visit.complete` with `photos` as its manifest. */
 	async function complete(db: Db, user: SessionUser, visit: Visit, photos: Awaited<ReturnType<typeof upload>>[], team: string[]) {
 		const payload = {
 			photos,
@@ -114,11 +118,9 @@ describe.each(DIALECTS)('superseded photos on %s', (dialect) => {
 		const retake = jpegVariant(`race retake ${first.id}`);
 		let bodyArrives!: () => void;
 		const slowBody = new Promise<void>((resolve) => (bodyArrives = resolve));
-		const retakeId = randomUUID();
-		const headers = new Headers({ [PHOTO_HEADERS.sha256]: sha256(retake), [PHOTO_HEADERS.visitId]: first.id, [PHOTO_HEADERS.kind]: 'id_front', [PHOTO_HEADERS.takenAt]: new Date().toISOString() });
 		let bodyRequested!: () => void;
 		const bodyStarted = new Promise<void>((resolve) => (bodyRequested = resolve));
-		const uploading = uploadPhoto(t.db, storage, staff1, { id: retakeId, headers, declaredBytes: retake.byteLength, readBody: async () => (bodyRequested(), await slowBody, retake) });
+		const uploading = upload(staff1, first.id, 'id_front', retake, () => (bodyRequested(), slowBody));
 		await bodyStarted;
 		expect((await complete(t.db, staff1, first, kept, [s1.id, s2.id])).results.map((r) => r.status)).toEqual(['applied']);
 		bodyArrives();

@@ -8,7 +8,8 @@
  * are recognised first and passed over whole, and only what is left is searched.
  */
 
-export type PersonalNumberKind = 'id_number' | 'phone';
+export const PERSONAL_NUMBER_KINDS = ['id_number', 'phone'] as const;
+export type PersonalNumberKind = (typeof PERSONAL_NUMBER_KINDS)[number];
 
 export interface PersonalNumber {
 	kind: PersonalNumberKind;

@@ -364,8 +364,8 @@ export async function databaseNames(page: Page): Promise<string[]> {
 /** Draws a signature with the mouse: two strokes across the pad. */
 export async function drawSignature(page: Page) {
 	const canvas = page.getByLabel('签名区域');
-	await canvas.scrollIntoViewIfNeeded();
-	const box = (await canvas.boundingBox())!;
+	// The pad takes strokes once it is attached to the canvas.
+	await expect(canvas).toHaveAttribute('data-ready', 'true');
 	const strokes = [
 		[
 			[0.15, 0.6],
@@ -381,12 +381,18 @@ export async function drawSignature(page: Page) {
 		]
 	];
 	for (const stroke of strokes) {
+		// Where the canvas is now: the sync bar above it may have grown a line since the last stroke.
+		// hover() waits until the canvas is still and is what the pointer would hit there.
 		const [x0, y0] = stroke[0];
-		await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
+		const box = (await canvas.boundingBox())!;
+		await canvas.hover({ position: { x: box.width * x0, y: box.height * y0 } });
+		const at = (await canvas.boundingBox())!;
 		await page.mouse.down();
-		for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 6 });
+		for (const [x, y] of stroke.slice(1)) await page.mouse.move(at.x + at.width * x, at.y + at.height * y, { steps: 6 });
 		await page.mouse.up();
 	}
+	// The pad holds ink: its "sign again" button is there to use.
+	await expect(page.getByRole('button', { name: '重新签名' })).toBeEnabled();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect, request, test, type Page } from '@playwright/test';
 import { expectAccessible, login, shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, openVisitFromDayList, planVisit, tabletOptions, TEST_PIN, unlockWithPin } from './field-helpers';
+import { ensureServiceWorker, fieldLogin, openVisitFromDayList, pendingCount, planVisit, tabletOptions, TEST_PIN, unlockWithPin, userId, withDb } from './field-helpers';
 
 /**
  * Issue 6, the app lock: the field app locks on demand (and after idle time / in the background,
@@ -61,9 +61,43 @@ test('offline: lock, wrong PIN refused, right PIN: the visit continues at the sa
 	await expect(page.getByText(/已于 .* 到达/)).toBeVisible();
 });
 
-test('five wrong PINs: a warning before the last, then the PIN key is gone; an online sign-in recovers with a new PIN', async ({ page, baseURL }) => {
-	test.setTimeout(90_000);
+/** What the user's store holds, read with the plain IndexedDB API (no key): ids per table. */
+async function storeIds(page: Page, dbName: string): Promise<Record<string, string[]>> {
+	return page.evaluate(async (name) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const req = indexedDB.open(name);
+			req.onsuccess = () => resolve(req.result);
+			req.onerror = () => reject(req.error);
+		});
+		const out: Record<string, string[]> = {};
+		for (const table of ['visits', 'residents', 'drafts', 'outbox', 'photos']) {
+			const rows = await new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
+				const req = db.transaction(table).objectStore(table).getAll();
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+			out[table] = rows.map((r) => String(table === 'outbox' ? r.entityId : (r.id ?? r.visitId)));
+		}
+		db.close();
+		return out;
+	}, dbName);
+}
+
+test('five wrong PINs: a warning before the last, then the PIN key and the server copies are gone, the unsynced work kept; an online sign-in recovers it with a new PIN', async ({ page, context, baseURL }) => {
+	test.setTimeout(120_000);
+	const date = shanghaiDate(7 + test.info().repeatEachIndex); // within the pull's 14 days ahead
+	const working = await planVisit(baseURL!, DATA_DIR, { date, start: '15:00', end: '16:00', lead: 'staff3', second: 'staff2', tag: '错码在办' });
+	const synced = await planVisit(baseURL!, DATA_DIR, { date, start: '16:30', end: '17:30', lead: 'staff3', second: 'staff2', tag: '错码已同步' });
+	const dbName = `doorstep-field-${userId(DATA_DIR, 'staff3')}`;
+
 	await fieldLogin(page, 'staff3');
+	await ensureServiceWorker(page);
+	await openVisitFromDayList(page, date, working.residentName);
+	// Offline, the team sets out to one of the two visits: unsynced work on that one only.
+	await context.setOffline(true);
+	await stepButton(page, '1. 出发与到达').click();
+	await page.getByRole('button', { name: '出发', exact: true }).click();
+	await expect(page.getByTestId('pending')).toContainText('1');
 	await page.getByRole('button', { name: '锁定', exact: true }).click();
 	const lock = page.getByTestId('device-lock');
 	const message = page.getByTestId('device-lock-message');
@@ -77,20 +111,37 @@ test('five wrong PINs: a warning before the last, then the PIN key is gone; an o
 	}
 	await wrong();
 	await expect(message).toContainText('再错一次');
+	const before = await storeIds(page, dbName);
+	expect(before.visits).toEqual(expect.arrayContaining([working.visitId, synced.visitId]));
+	expect(before.residents.length).toBeGreaterThanOrEqual(2);
 	await wrong();
 	await expect(page.getByRole('alert').filter({ hasText: '密码错误次数过多' })).toBeVisible();
 	// The right PIN no longer opens anything here, and nothing of the PIN or key is readable.
 	const stored = await page.evaluate(() => Object.entries(localStorage).map(([k, v]) => `${k}=${v}`).join('\n'));
 	expect(stored).not.toContain(TEST_PIN);
 	expect(stored).toMatch(/"pin":null/);
+	// What the server has is erased; the visit with unsynced work stays (sealed), with its outbox.
+	const after = await storeIds(page, dbName);
+	expect(after.visits).toEqual([working.visitId]);
+	expect(after.residents).toEqual([]);
+	expect(after.drafts).toEqual([working.visitId]);
+	expect(after.outbox).toEqual(before.outbox);
+	expect(after.outbox).toContain(working.visitId);
+	expect(withDb(DATA_DIR, (db) => db.prepare('select count(*) as n from visit_progress where visit_id = ? and travel_started_at is not null').get(working.visitId) as { n: number }).n).toBe(0);
 
-	// The session cookie left on the tablet is not enough: the next load signs out first…
+	// Online, the session cookie left on the tablet is not enough: the next load signs out first…
+	await context.setOffline(false);
 	await page.evaluate(() => location.assign('/field'));
 	await page.waitForURL(/\/login/);
-	// …and the real sign-in sets a new PIN; the data opens again (recovery secret).
+	// …and the real sign-in sets a new PIN; the data opens again (recovery secret), the kept work
+	// reaches the server and the full pull brings the day back.
 	await fieldLogin(page, 'staff3');
 	await expect(page.getByTestId('device-lock')).toHaveCount(0);
-	await expect(page.getByTestId('pending')).toContainText('待同步');
+	await expect.poll(() => pendingCount(page), { timeout: 20_000 }).toBe(0);
+	expect(withDb(DATA_DIR, (db) => db.prepare('select count(*) as n from visit_progress where visit_id = ? and travel_started_at is not null').get(working.visitId) as { n: number }).n).toBe(1);
+	await page.goto(`/field?date=${date}`);
+	await expect(page.locator('article.visit', { hasText: synced.residentName })).toBeVisible();
+	await expect(page.locator('article.visit', { hasText: working.residentName })).toBeVisible();
 	// The recovery secret is for the signed-in field worker only.
 	const anonymous = await request.newContext({ baseURL });
 	expect((await anonymous.get('/api/devices/secret')).status()).toBe(401);

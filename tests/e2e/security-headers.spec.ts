@@ -285,7 +285,7 @@ async function drawnTiles(page: Page, origin: string): Promise<number> {
 	return page.locator('img.leaflet-tile').evaluateAll((imgs, o) => (imgs as HTMLImageElement[]).filter((img) => img.src.startsWith(o) && img.complete && img.naturalWidth > 0).length, origin);
 }
 
-test.describe('on a server of its own (tile server on another origin, low sync rate)', () => {
+test.describe('on a server of its own (tile server on another origin, low sync and upload rates)', () => {
 	const DATA_DIR = '.tmp/e2e-security-own';
 	let server: OwnServer;
 	let tiles: Awaited<ReturnType<typeof startTileServer>>;
@@ -294,7 +294,7 @@ test.describe('on a server of its own (tile server on another origin, low sync r
 		test.setTimeout(120_000);
 		tiles = await startTileServer();
 		server = new OwnServer(await freePort(), DATA_DIR);
-		const env = { TILE_URL: tiles.url, TILE_ATTRIBUTION: '© 测试瓦片', RATE_SYNC_PER_MINUTE: '3' };
+		const env = { TILE_URL: tiles.url, TILE_ATTRIBUTION: '© 测试瓦片', RATE_SYNC_PER_MINUTE: '3', RATE_UPLOADS_PER_MINUTE: '2' };
 		const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
 		Object.assign(process.env, env); // read by the server process at spawn only
 		try {
@@ -356,7 +356,7 @@ test.describe('on a server of its own (tile server on another origin, low sync r
 		}
 	});
 
-	test('sign-in failures and sync pushes are rate-limited: 429, Retry-After, a translated message', async () => {
+	test('sign-in failures, sync pushes and photo uploads are rate-limited: 429, Retry-After, a translated message', async () => {
 		const base = server.baseURL;
 		const api = await request.newContext({ baseURL: base, extraHTTPHeaders: { origin: base } });
 		try {
@@ -394,6 +394,18 @@ test.describe('on a server of its own (tile server on another origin, low sync r
 			expect(await last!.json()).toEqual({ message: 'security_err_rate_limited' });
 			// Pulls are not limited.
 			expect((await staff.post('/api/sync/pull', { data: { cursor: null }, headers: { 'x-doorstep-device': device } })).status()).toBe(200);
+
+			// Photo uploads per user (RATE_UPLOADS_PER_MINUTE=2): every PUT counts, refused or not.
+			const uploads: number[] = [];
+			let lastUpload = null as Awaited<ReturnType<APIRequestContext['put']>> | null;
+			for (let i = 0; i < 3; i++) {
+				lastUpload = await staff.put(`/api/photos/${crypto.randomUUID()}`, { data: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), headers: { 'content-type': 'image/jpeg' } });
+				uploads.push(lastUpload.status());
+			}
+			expect(uploads.slice(0, 2).every((s) => s >= 400 && s < 500 && s !== 429), `first two: ${uploads}`).toBe(true);
+			expect(uploads[2]).toBe(429);
+			expect(Number(lastUpload!.headers()['retry-after'])).toBeGreaterThan(0);
+			expect(await lastUpload!.json()).toEqual({ message: 'security_err_rate_limited' });
 		} finally {
 			await staff.dispose();
 		}

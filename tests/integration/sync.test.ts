@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '$lib/domain/calendar';
 import { consentHash, CURRENT_CONSENT_VERSION } from '$lib/domain/consent';
@@ -140,7 +140,9 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 
 		const audit = await listAuditForEntity(t.db, 'visit', visit.id);
 		expect(audit.filter((a) => a.action === 'sync_apply')).toHaveLength(5);
-		expect(audit.find((a) => a.action === 'sync_apply' && a.details.type === 'visit.complete')!.details).toMatchObject({ deviceId: dev, payload: { outcome: 'completed', consent: { signed: true } } });
+		// The chained entry holds the signature's SHA-256, so it vouches for the stored image.
+		const signatureSha256 = createHash('sha256').update(progress.consent_signature!, 'utf8').digest('hex');
+		expect(audit.find((a) => a.action === 'sync_apply' && a.details.type === 'visit.complete')!.details).toMatchObject({ deviceId: dev, payload: { outcome: 'completed', consent: { signed: true, signatureSha256 } } });
 		expect(JSON.stringify(audit)).not.toContain('base64');
 		// The audit names the photos, without their hashes or positions.
 		const photosAudit = audit.find((a) => a.details.type === 'visit.complete')!.details.payload as { photos: unknown[] };

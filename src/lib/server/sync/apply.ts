@@ -4,6 +4,7 @@
  * refusal, recorded in a second transaction with its own audit entry: the server keeps both the
  * device's attempt and its own state.
  */
+import { createHash } from 'node:crypto';
 import { recordAudit } from '$lib/server/audit';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
@@ -25,12 +26,16 @@ export interface SyncContext {
 /** A mutation whose envelope passed the schema; type and payload are checked here. */
 export type IncomingMutation = Omit<Mutation, 'type' | 'payload'> & { type: string; payload: unknown };
 
-/** What goes into the audit log about the device's change: no signature image. */
+/**
+ * What goes into the audit log about the device's change: no signature image, but its SHA-256,
+ * so the hash chain also vouches for the signature kept in visit_progress.
+ */
 function summarise(m: IncomingMutation): Record<string, unknown> {
 	const payload = m.payload && typeof m.payload === 'object' ? { ...(m.payload as Record<string, unknown>) } : {};
 	if (payload.consent && typeof payload.consent === 'object') {
-		const { signature: _signature, ...consent } = payload.consent as Record<string, unknown>;
-		payload.consent = { ...consent, signed: true };
+		const { signature, ...consent } = payload.consent as Record<string, unknown>;
+		const signatureSha256 = typeof signature === 'string' ? createHash('sha256').update(signature, 'utf8').digest('hex') : null;
+		payload.consent = { ...consent, signed: signatureSha256 !== null, signatureSha256 };
 	}
 	// The photo manifest: which photos, not their hashes and positions (kept in visit_progress).
 	if (Array.isArray(payload.photos)) payload.photos = payload.photos.map((p: { id?: unknown; kind?: unknown }) => ({ id: p?.id, kind: p?.kind }));

@@ -132,6 +132,11 @@ test('photos taken offline upload after a restart, the head reviews them, the ta
 		expect(shown).toBe(hashOfStored(DATA_DIR, row.sha256));
 		await expect.poll(() => item.locator('img').evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
 	}
+	// The seal: the visit's newest hash-chained audit entry, as the database holds it.
+	const newest = withDb(DATA_DIR, (db) => db.prepare(`select seq, entry_hash as hash from audit_log where entity = 'visit' and entity_id = ? order by seq desc limit 1`).get(visit.visitId) as { seq: number; hash: string });
+	expect(newest.hash).toMatch(/^[0-9a-f]{64}$/);
+	await expect(sheet.getByTestId('audit-seal')).toContainText(`#${newest.seq}`);
+	await expect(sheet.getByTestId('audit-seal').locator('code')).toHaveText(newest.hash);
 	await expectAccessible(head);
 	await office.close();
 });

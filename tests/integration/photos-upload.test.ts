@@ -112,7 +112,7 @@ describe.each(DIALECTS)('photo upload on %s', (dialect) => {
 
 		const audit = (await listAuditForEntity(t.db, 'visit', visit.id)).filter((a) => a.action === 'photo_upload');
 		expect(audit).toHaveLength(1);
-		expect(audit[0]).toMatchObject({ actorId: s1.id, details: { photoId: id, kind: 'id_back', bytes: bytes.byteLength } });
+		expect(audit[0]).toMatchObject({ actorId: s1.id, details: { photoId: id, kind: 'id_back', bytes: bytes.byteLength, sha256: sha256(bytes) } });
 		expect(JSON.stringify(audit[0].details)).not.toMatch(/120\.26|30\.16|base64/);
 
 		// Readers: the team, the outlet's head and staff, the admin. Anyone else: as if unknown.

@@ -157,8 +157,9 @@ export async function uploadPhoto(db: Db, storage: PhotoStorage, user: SessionUs
 			entity: 'visit',
 			entityId: visit.id,
 			outletId: visit.outletId,
-			// What and how much, never the image, its hash's owner or any personal data.
-			details: { photoId: id, kind: meta.kind, bytes: bytes.byteLength },
+			// What and how much, never the image or any personal data; the SHA-256 of the bytes, so
+			// the hash chain vouches for the stored photo (the receipt is this entry).
+			details: { photoId: id, kind: meta.kind, bytes: bytes.byteLength, sha256: meta.sha256 },
 			at: now
 		});
 		return { created: true, receipt: receiptOf((await getPhoto(tx, id))!) };

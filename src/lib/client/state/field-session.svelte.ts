@@ -79,6 +79,9 @@ export class FieldSession {
 		}
 		if (typeof answer === 'object') rememberUser(answer);
 		this.online = typeof answer === 'object';
+		// Again at every start until the sign-in: the page may have closed before the wipe ended
+		// (it is idempotent and touches no unsynced work).
+		if (readLock(user.id)?.signOutFirst) await wipeAfterWrongPins(userDbName(user.id)).catch(() => null);
 		if (this.online && readLock(user.id)?.signOutFirst) {
 			// Too many wrong PINs: only a real sign-in (password) may recover the data.
 			signedOutAfterWipe(user.id);

@@ -10,6 +10,8 @@
  * (db.ts SEALED_TABLES: ids, outbox entity and status, photo visit and receipt).
  */
 import Dexie from 'dexie';
+import { readLock } from './crypto/device-keys';
+import { userDbName } from './db';
 
 export interface WipeInput {
 	visitIds: string[];
@@ -72,4 +74,14 @@ export async function wipeAfterWrongPins(dbName: string): Promise<WipePlan | nul
 	} finally {
 		raw.close();
 	}
+}
+
+/**
+ * After too many wrong PINs (the lock record says sign out first), until the next sign-in: wipes
+ * the user's server copies. Idempotent and touching no unsynced work, so the field session calls
+ * it at the wrong PIN and again at each start, in case the page closed before it ended.
+ */
+export async function wipeIfPinKeyGone(userId: string): Promise<void> {
+	if (!readLock(userId)?.signOutFirst) return;
+	await wipeAfterWrongPins(userDbName(userId)).catch(() => null);
 }

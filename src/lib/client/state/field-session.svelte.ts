@@ -1,5 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import { closeUserDb, deleteUserDb, openUserDb, readSyncState, userDbName, type DoorstepDb } from '$lib/client/db';
+import { closeUserDb, deleteUserDb, openUserDb, readSyncState, type DoorstepDb } from '$lib/client/db';
 import { LOCK_IDLE_MINUTES, lockIdleMinutesOf } from '$lib/domain/lock-policy';
 import { SyncEngine } from '$lib/client/sync/engine';
 import { createHttpTransport } from '$lib/client/sync/http-transport';
@@ -15,7 +15,7 @@ import { forgetLock, hasPin, readLock, setUpPin, signedOutAfterWipe, unlockWithP
 import { wireAutoLock } from './auto-lock';
 import type { DataKeys } from '$lib/client/crypto/data-keys';
 import { sealLegacyPhotoBytes } from '$lib/client/photos/bytes';
-import { wipeAfterWrongPins } from '$lib/client/wrong-pin-wipe';
+import { wipeIfPinKeyGone } from '$lib/client/wrong-pin-wipe';
 
 /** `wiped`: the admin revoked this tablet and it erased the user's data (the page says why). */
 export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped' | 'setup_pin' | 'locked';
@@ -79,9 +79,7 @@ export class FieldSession {
 		}
 		if (typeof answer === 'object') rememberUser(answer);
 		this.online = typeof answer === 'object';
-		// Again at every start until the sign-in: the page may have closed before the wipe ended
-		// (it is idempotent and touches no unsynced work).
-		if (readLock(user.id)?.signOutFirst) await wipeAfterWrongPins(userDbName(user.id)).catch(() => null);
+		await wipeIfPinKeyGone(user.id); // again at each start: the page may have closed mid-wipe
 		if (this.online && readLock(user.id)?.signOutFirst) {
 			// Too many wrong PINs: only a real sign-in (password) may recover the data.
 			signedOutAfterWipe(user.id);
@@ -120,8 +118,7 @@ export class FieldSession {
 		} else if (result.noPin) {
 			this.needsOnline = true;
 		} else if (result.wipeAccess) {
-			// The PIN key is gone; the server's copies go too, the unsynced work stays sealed.
-			await wipeAfterWrongPins(userDbName(user.id)).catch(() => null);
+			await wipeIfPinKeyGone(user.id);
 		}
 		return result;
 	}

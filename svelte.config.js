@@ -1,5 +1,34 @@
-import adapter from '@sveltejs/adapter-node';
+import nodeAdapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * adapter-node, without its Rollup's 'Generated an empty chunk: "chunks/env.js"' lines (also
+ * internal2.js, leaflet.js). It re-bundles Vite's server output keeping every file as its own
+ * chunk (its manualChunks); three files are empty once tree-shaken — SvelteKit's own env and
+ * app-env modules, and the Leaflet chunk, which only the browser uses — and Rollup says so for
+ * each. An empty chunk is harmless and the adapter takes no Rollup options, so exactly that
+ * message is dropped while it runs; every other warning is printed as before.
+ * @param {import('@sveltejs/adapter-node').AdapterOptions} options
+ * @returns {import('@sveltejs/kit').Adapter}
+ */
+function adapter(options) {
+	const inner = nodeAdapter(options);
+	return {
+		...inner,
+		async adapt(builder) {
+			const warn = console.warn;
+			console.warn = (...args) => {
+				if (args.length === 1 && /^Generated an empty chunk: "[^"]+"\.$/.test(String(args[0]))) return;
+				warn(...args);
+			};
+			try {
+				await inner.adapt(builder);
+			} finally {
+				console.warn = warn;
+			}
+		}
+	};
+}
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {

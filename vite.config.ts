@@ -2,7 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
-import { OWN_TILE_CACHE, OWN_TILE_MAX_ENTRIES, REMOTE_TILE_CACHE, REMOTE_TILE_MAX_ENTRIES, TILE_MAX_AGE_SECONDS } from './src/lib/map/tile-cache';
+import { OWN_TILE_CACHE, OWN_TILE_MAX_ENTRIES, REMOTE_TILE_CACHE, REMOTE_TILE_MAX_ENTRIES, TILE_MAX_AGE_SECONDS } from './src/lib/map/tile-cache.ts';
 
 export default defineConfig({
 	plugins: [
@@ -75,5 +75,11 @@ export default defineConfig({
 			kit: { includeVersionFile: true }
 		})
 	],
+	build: {
+		// Rolldown's "[PLUGIN_TIMINGS]" report names the slowest plugin callbacks whenever a build
+		// takes long — on a busy machine, every build, always SvelteKit's and the PWA plugin's
+		// closeBundle (prerendering, writing the service worker). Nothing to act on: off.
+		rolldownOptions: { checks: { bundlerTimings: false } }
+	},
 	server: { port: 5173 }
 });

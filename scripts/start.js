@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TILE_URL, protectEveryResponse } from '../src/lib/server/security/base-headers.js';
+import { ensureNativeModules } from './native-modules.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const buildEntry = path.join(root, 'build', 'index.js');
@@ -25,6 +26,14 @@ function buildIsStale() {
 	const built = statSync(buildEntry).mtimeMs;
 	const sources = ['src', 'static', 'messages'].map((d) => path.join(root, d)).filter(existsSync);
 	return sources.some((dir) => newestMtime(dir) > built);
+}
+
+// better-sqlite3 is built for one Node.js: after a switch (20 ⇄ 24) it is rebuilt (or its kept
+// build for this Node put back) here, instead of the server crashing at its first query.
+const nativeProblem = ensureNativeModules();
+if (nativeProblem) {
+	console.error(nativeProblem);
+	process.exit(1);
 }
 
 if (buildIsStale()) {

@@ -1,0 +1,102 @@
+/*
+ * `npm test`'s first step (`pretest`), also called by .ci/run: in seconds, before any test, check
+ * what the suite needs from the machine — a Chromium for the end-to-end tests, PostgreSQL's
+ * server binaries (and, as root, the `postgres` account initdb runs as) for the integration tests,
+ * native modules built for the running Node.js — and install what can be installed from here:
+ * as root with apt-get (`apt-get update`, then Debian's `chromium` / `postgresql`), or
+ * Playwright's own browser where it can be downloaded. Otherwise stop at once with the command
+ * to run. Decisions: ./test-prereqs-plan.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { SYSTEM_CHROMIUM_PATHS } from '../tests/e2e/browser';
+import { ensureNativeModules } from './native-modules.js';
+import { findPgBinDir } from './pg-test-cluster';
+import { planPrereqs, playwrightFailedMessage, type Found, type Host } from './test-prereqs-plan';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const say = (line: string) => console.log(`[prereqs] ${line}`);
+
+function onPath(command: string): boolean {
+	return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, command)));
+}
+
+async function playwrightChromium(): Promise<string | null> {
+	try {
+		const { chromium } = await import('playwright-core');
+		const file = chromium.executablePath();
+		return file && existsSync(file) ? file : null;
+	} catch {
+		return null;
+	}
+}
+
+async function look(): Promise<Found> {
+	const system = SYSTEM_CHROMIUM_PATHS.find((p) => existsSync(p)) ?? null;
+	const pgAccount = spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status === 0;
+	return { chromium: system ?? (await playwrightChromium()), pgBinDir: findPgBinDir(), pgAccount };
+}
+
+function stop(message: string): never {
+	console.error(`\n${message}\n`);
+	process.exit(1);
+}
+
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}): { ok: boolean; output: string } {
+	const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...extraEnv } });
+	return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
+}
+
+const tail = (text: string) => text.trim().split('\n').slice(-20).join('\n');
+
+function aptInstall(packages: string[]) {
+	say(`Installing Debian packages: ${packages.join(' ')} (apt-get update, then apt-get install -y; a minute or two)…`);
+	const update = run('apt-get', ['update', '-qq']);
+	if (!update.ok) stop(`apt-get update failed:\n${tail(update.output)}`);
+	const install = run('apt-get', ['install', '-y', '-qq', ...packages], { DEBIAN_FRONTEND: 'noninteractive' });
+	if (!install.ok) stop(`apt-get install -y ${packages.join(' ')} failed:\n${tail(install.output)}`);
+	const versions = run('dpkg-query', ['-W', '-f', '${Package} ${Version}\n', ...packages]);
+	say(`Installed: ${versions.ok ? versions.output.trim().split('\n').join(', ') : packages.join(', ')}`);
+}
+
+function createPgAccount() {
+	say('Creating the system account "postgres" (initdb and postgres refuse to run as root)…');
+	const created = run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+	if (!created.ok) stop(`Could not create the "postgres" account:\n${tail(created.output)}\nRun: useradd --system --user-group postgres`);
+	say('Created the system account "postgres".');
+}
+
+const started = Date.now();
+const host: Host = { root: process.getuid?.() === 0, apt: onPath('apt-get') };
+let found = await look();
+const plan = planPrereqs(found, host);
+if (plan.stop) stop(plan.stop);
+
+if (plan.aptPackages.length) aptInstall(plan.aptPackages);
+if (plan.playwrightInstall) {
+	say("No Chromium found: trying Playwright's browser download (npx playwright install chromium)…");
+	const download = run(path.join(root, 'node_modules', '.bin', 'playwright'), ['install', 'chromium']);
+	found = await look();
+	if (!download.ok || !found.chromium) stop(`${playwrightFailedMessage(found, host)}\n\nPlaywright said:\n${tail(download.output)}`);
+	say(`Installed Playwright's Chromium: ${found.chromium}`);
+}
+if (plan.aptPackages.length) found = await look();
+if (host.root && found.pgBinDir && !found.pgAccount) {
+	createPgAccount();
+	found = await look();
+}
+if (!found.chromium || !found.pgBinDir || (host.root && !found.pgAccount)) {
+	stop(`Still missing after installing: ${[
+		!found.chromium && 'Chromium',
+		!found.pgBinDir && 'PostgreSQL server binaries',
+		host.root && !found.pgAccount && 'the postgres account'
+	]
+		.filter(Boolean)
+		.join(', ')}.`);
+}
+
+const native = ensureNativeModules(say);
+if (native) stop(native);
+
+say(`OK in ${((Date.now() - started) / 1000).toFixed(1)} s: Node.js ${process.version}, Chromium ${found.chromium}, PostgreSQL ${found.pgBinDir}`);

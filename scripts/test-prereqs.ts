@@ -78,7 +78,12 @@ if (plan.playwrightInstall) {
 	say("No Chromium found: trying Playwright's browser download (npx playwright install chromium)…");
 	const download = run(path.join(root, 'node_modules', '.bin', 'playwright'), ['install', 'chromium']);
 	found = await look();
-	if (!download.ok || !found.chromium) stop(`${playwrightFailedMessage(found, host)}\n\nPlaywright said:\n${tail(download.output)}`);
+	if (!download.ok || !found.chromium) {
+		const lines = download.output.split('\n');
+		const at = lines.findIndex((line) => /^\s*Error\b/.test(line));
+		const why = at >= 0 ? lines.slice(at, at + 2).map((line) => line.trim()).join(' ') : tail(download.output).split('\n').pop();
+		stop(`Playwright said: ${why}\n\n${playwrightFailedMessage(found, host)}`);
+	}
 	say(`Installed Playwright's Chromium: ${found.chromium}`);
 }
 if (plan.aptPackages.length) found = await look();

@@ -1,7 +1,7 @@
 // The native modules Doorstep loads, checked under the Node.js that runs this script. Only
 // better-sqlite3 is built for one Node ABI (NODE_MODULE_VERSION): node_modules holds one build of
 // it, so after switching Node (20 ⇄ 24) it must be rebuilt. @node-rs/argon2 uses Node-API, which
-// every Node version loads; it is checked all the same. Used by `npm test` (scripts/test-prereqs.ts)
+// every Node version loads; it is checked all the same. Used by `npm test` (scripts/test-prereqs.js)
 // and `npm start` (scripts/start.js), so both repair a build made for another Node themselves.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';

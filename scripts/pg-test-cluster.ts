@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { findPgBinDir } from './machine-tools.js';
 
 export interface PgCluster {
 	/** `postgres://postgres@127.0.0.1:<port>/doorstep_test` */
@@ -15,20 +16,7 @@ export interface PgCluster {
 	stop(): Promise<void>;
 }
 
-/** Folder holding initdb + postgres, or null. Newest Debian major first, then PATH. */
-export function findPgBinDir(): string | null {
-	const root = '/usr/lib/postgresql';
-	const majors = fs.existsSync(root)
-		? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))
-		: [];
-	const candidates = majors.map((major) => path.join(root, major, 'bin'));
-	candidates.push(...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean));
-	return (
-		candidates.find(
-			(dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres'))
-		) ?? null
-	);
-}
+export { findPgBinDir } from './machine-tools.js';
 
 interface RunAs {
 	uid?: number;

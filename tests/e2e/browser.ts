@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-
-/** Where Debian (and Ubuntu's older packages) put Chromium; scripts/test-prereqs.ts looks here too. */
-export const SYSTEM_CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+import { findSystemChromium } from '../../scripts/machine-tools.js';
 
 /**
  * The browser of every end-to-end test: Debian's Chromium where it exists (no browser can be
  * downloaded on our machines), Playwright's own elsewhere; the flags keep it off the network
  * and give it a fake camera.
  */
-export const systemChromium = SYSTEM_CHROMIUM_PATHS.find((p) => existsSync(p));
+export const systemChromium = findSystemChromium();
 export const chromiumArgs = [
 	'--no-sandbox',
 	'--disable-gpu',

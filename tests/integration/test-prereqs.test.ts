@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeHeadersDir, probe } from '../../scripts/native-modules.js';
-import { manualCommand, planPrereqs, playwrightFailedMessage, type Found, type Host } from '../../scripts/test-prereqs-plan';
+import { manualCommand, planPrereqs, playwrightFailedMessage, type Found, type Host } from '../../scripts/test-prereqs-plan.js';
 
 const all: Found = { chromium: '/usr/bin/chromium', pgBinDir: '/usr/lib/postgresql/15/bin', pgAccount: true };
 const none: Found = { chromium: null, pgBinDir: null, pgAccount: false };

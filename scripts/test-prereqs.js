@@ -1,28 +1,34 @@
 /*
- * `npm test`'s first step (`pretest`), also called by .ci/run: in seconds, before any test, check
- * what the suite needs from the machine — a Chromium for the end-to-end tests, PostgreSQL's
- * server binaries (and, as root, the `postgres` account initdb runs as) for the integration tests,
+ * `npm test`'s first step (`pretest`), also .ci/run's: in seconds, before any test, check what
+ * the suite needs from the machine — a Chromium for the end-to-end tests, PostgreSQL's server
+ * binaries (and, as root, the `postgres` account initdb runs as) for the integration tests,
  * native modules built for the running Node.js — and install what can be installed from here:
  * as root with apt-get (`apt-get update`, then Debian's `chromium` / `postgresql`), or
  * Playwright's own browser where it can be downloaded. Otherwise stop at once with the command
- * to run. Decisions: ./test-prereqs-plan.ts.
+ * to run. Decisions: ./test-prereqs-plan.js. Plain JavaScript, no dependencies needed: it also
+ * runs before `npm install` (`--system`: the machine's part only, as .ci/run does first).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SYSTEM_CHROMIUM_PATHS } from '../tests/e2e/browser';
+import { findPgBinDir, findSystemChromium } from './machine-tools.js';
 import { ensureNativeModules } from './native-modules.js';
-import { findPgBinDir } from './pg-test-cluster';
-import { planPrereqs, playwrightFailedMessage, type Found, type Host } from './test-prereqs-plan';
+import { planPrereqs, playwrightFailedMessage } from './test-prereqs-plan.js';
+
+/** @typedef {import('./test-prereqs-plan.js').Found} Found */
+/** @typedef {import('./test-prereqs-plan.js').Host} Host */
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const say = (line: string) => console.log(`[prereqs] ${line}`);
+const systemOnly = process.argv.includes('--system');
+const say = (/** @type {string} */ line) => console.log(`[prereqs] ${line}`);
 
-function onPath(command: string): boolean {
+/** @param {string} command */
+function onPath(command) {
 	return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, command)));
 }
 
-async function playwrightChromium(): Promise<string | null> {
+/** Playwright's own Chromium, where `playwright install` put one (needs node_modules). */
+async function playwrightChromium() {
 	try {
 		const { chromium } = await import('playwright-core');
 		const file = chromium.executablePath();
@@ -32,25 +38,32 @@ async function playwrightChromium(): Promise<string | null> {
 	}
 }
 
-async function look(): Promise<Found> {
-	const system = SYSTEM_CHROMIUM_PATHS.find((p) => existsSync(p)) ?? null;
+/** @returns {Promise<Found>} */
+async function look() {
 	const pgAccount = spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status === 0;
-	return { chromium: system ?? (await playwrightChromium()), pgBinDir: findPgBinDir(), pgAccount };
+	return { chromium: findSystemChromium() ?? (await playwrightChromium()), pgBinDir: findPgBinDir(), pgAccount };
 }
 
-function stop(message: string): never {
+/** @param {string} message @returns {never} */
+function stop(message) {
 	console.error(`\n${message}\n`);
 	process.exit(1);
 }
 
-function run(command: string, args: string[], extraEnv: Record<string, string> = {}): { ok: boolean; output: string } {
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Record<string, string>} [extraEnv]
+ */
+function run(command, args, extraEnv = {}) {
 	const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...extraEnv } });
 	return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
 }
 
-const tail = (text: string) => text.trim().split('\n').slice(-20).join('\n');
+const tail = (/** @type {string} */ text) => text.trim().split('\n').slice(-20).join('\n');
 
-function aptInstall(packages: string[]) {
+/** @param {string[]} packages */
+function aptInstall(packages) {
 	say(`Installing Debian packages: ${packages.join(' ')} (apt-get update, then apt-get install -y; a minute or two)…`);
 	const update = run('apt-get', ['update', '-qq']);
 	if (!update.ok) stop(`apt-get update failed:\n${tail(update.output)}`);
@@ -68,15 +81,21 @@ function createPgAccount() {
 }
 
 const started = Date.now();
-const host: Host = { root: process.getuid?.() === 0, apt: onPath('apt-get') };
+/** @type {Host} */
+const host = { root: process.getuid?.() === 0, apt: onPath('apt-get') };
 let found = await look();
 const plan = planPrereqs(found, host);
 if (plan.stop) stop(plan.stop);
 
-if (plan.aptPackages.length) aptInstall(plan.aptPackages);
+if (plan.aptPackages.length) {
+	aptInstall(plan.aptPackages);
+	found = await look();
+}
 if (plan.playwrightInstall) {
+	const playwright = path.join(root, 'node_modules', '.bin', 'playwright');
+	if (!existsSync(playwright)) stop(`No Chromium here, and Playwright's installer comes with npm install: run npm install first.\n\n${playwrightFailedMessage(found, host)}`);
 	say("No Chromium found: trying Playwright's browser download (npx playwright install chromium)…");
-	const download = run(path.join(root, 'node_modules', '.bin', 'playwright'), ['install', 'chromium']);
+	const download = run(playwright, ['install', 'chromium']);
 	found = await look();
 	if (!download.ok || !found.chromium) {
 		const lines = download.output.split('\n');
@@ -86,22 +105,20 @@ if (plan.playwrightInstall) {
 	}
 	say(`Installed Playwright's Chromium: ${found.chromium}`);
 }
-if (plan.aptPackages.length) found = await look();
 if (host.root && found.pgBinDir && !found.pgAccount) {
 	createPgAccount();
 	found = await look();
 }
-if (!found.chromium || !found.pgBinDir || (host.root && !found.pgAccount)) {
-	stop(`Still missing after installing: ${[
-		!found.chromium && 'Chromium',
-		!found.pgBinDir && 'PostgreSQL server binaries',
-		host.root && !found.pgAccount && 'the postgres account'
-	]
-		.filter(Boolean)
-		.join(', ')}.`);
-}
+const missing = [
+	!found.chromium && 'Chromium',
+	!found.pgBinDir && 'PostgreSQL server binaries',
+	host.root && !found.pgAccount && 'the postgres account'
+].filter(Boolean);
+if (missing.length) stop(`Still missing after installing: ${missing.join(', ')}.`);
 
-const native = ensureNativeModules(say);
-if (native) stop(native);
+if (!systemOnly) {
+	const native = ensureNativeModules(say);
+	if (native) stop(native);
+}
 
 say(`OK in ${((Date.now() - started) / 1000).toFixed(1)} s: Node.js ${process.version}, Chromium ${found.chromium}, PostgreSQL ${found.pgBinDir}`);

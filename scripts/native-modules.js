@@ -61,7 +61,7 @@ function rebuildBetterSqlite3(log) {
 	// Node: the running one's headers win.
 	if (nodedir) env.npm_config_nodedir = nodedir;
 	else delete env.npm_config_nodedir;
-	log(`Rebuilding better-sqlite3 for Node.js ${process.version}${nodedir ? ` (headers: ${nodedir}/include/node)` : ''}; this compiles SQLite, 1–3 minutes…`);
+	log(`Rebuilding better-sqlite3 for Node.js ${process.version}${nodedir ? ` (headers: ${nodedir}/include/node)` : ''}; this compiles SQLite, a few minutes…`);
 	const result = spawnSync('npm', ['rebuild', 'better-sqlite3'], { cwd: root, env, encoding: 'utf8' });
 	if (result.status !== 0) {
 		const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');

@@ -1,4 +1,5 @@
 import { isHttpError, isRedirect, json, type Handle, type RequestEvent } from '@sveltejs/kit';
+import { building } from '$app/environment';
 import { m } from '$lib/paraglide/messages.js';
 
 /*
@@ -81,7 +82,8 @@ export function refuseHostileRequest(event: RequestEvent): Response | null {
 	return null;
 }
 
-export const hostile: Handle = ({ event, resolve }) => refuseHostileRequest(event) ?? resolve(event);
+// While prerendering the offline shell there is no request from outside (and no query to read).
+export const hostile: Handle = ({ event, resolve }) => (building ? null : refuseHostileRequest(event)) ?? resolve(event);
 
 /**
  * The hook chain's safety net. What a hook throws, SvelteKit answers itself (a redirect in the

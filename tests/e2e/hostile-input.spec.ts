@@ -136,6 +136,8 @@ function casesFor(t: RouteTarget, cookie: string | null, hasGet: Set<string>): C
 	return cases;
 }
 
+const isBig = (body: RawRequest['body']) => (body?.length ?? 0) > 64 * 1024;
+
 type Outcome = { label: string; category: string; status: number; ms: number; problem: string | null };
 
 const STACK_RE = /\n\s+at .+\.(js|ts):\d+/;
@@ -205,6 +207,7 @@ test('hostile input: no 5xx, no crash, no memory growth, no row changed, nothing
 
 	const hasGet = new Set(gets.map((t) => t.route));
 	const jobs: (() => Promise<Outcome>)[] = [];
+	const bigJob: boolean[] = [];
 	for (const who of SESSIONS) {
 		const cookie = who ? cookies.get(who)! : null;
 		for (const t of targets) {
@@ -212,6 +215,7 @@ test('hostile input: no 5xx, no crash, no memory growth, no row changed, nothing
 			if (cookie && t.route === '/logout') continue;
 			for (const c of casesFor(t, cookie, hasGet)) {
 				const label = `${who ?? 'anonymous'} ${t.method} ${t.route}${t.action} [${c.label}]`;
+				bigJob.push(isBig(c.req.body));
 				jobs.push(async () => {
 					const t0 = Date.now();
 					const res = await rawRequest(port, c.req);
@@ -220,8 +224,7 @@ test('hostile input: no 5xx, no crash, no memory growth, no row changed, nothing
 					// A body over a limit may be refused before it is all sent: the server answers
 					// and closes, and the rest of the upload meets a closed connection (as with curl
 					// or a browser). That is a refusal, provided the server answers the next request.
-					const big = Buffer.isBuffer(c.req.body) ? c.req.body.length > 64 * 1024 : (c.req.body?.length ?? 0) > 64 * 1024;
-					if (res.status === 0 && big) {
+					if (res.status === 0 && isBig(c.req.body)) {
 						const next = await rawRequest(port, { method: 'GET', target: '/login' });
 						return { label, category: c.label, status: -1, ms, problem: next.status === 200 ? null : 'no answer, and the server then did not answer either' };
 					}
@@ -231,7 +234,8 @@ test('hostile input: no 5xx, no crash, no memory growth, no row changed, nothing
 		}
 	}
 	const started = Date.now();
-	const outcomes = await pool(jobs, 6);
+	// Multi-megabyte bodies one at a time (several at once would measure the allocator, not us).
+	const outcomes = [...(await pool(jobs.filter((_, i) => !bigJob[i]), 6)), ...(await pool(jobs.filter((_, i) => bigJob[i]), 1))];
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
 	const classes: Record<string, number> = {};

@@ -4,6 +4,7 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { protectEveryResponse } from '../src/lib/server/security/base-headers.js';
+import { boundServer } from './server-limits.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dataDir = path.resolve(root, process.env.E2E_DATA_DIR || '.tmp/e2e-data');
@@ -31,8 +32,11 @@ for (const stream of [process.stdout, process.stderr]) {
 	};
 }
 console.log(`e2e server data folder: ${dataDir}`);
+// The hostile-input suite reads this process's memory (/proc/<pid>/status) before and after.
+writeFileSync(path.join(logDir, `server-${process.env.PORT || 'default'}.pid`), String(process.pid));
 const { server } = await import(path.join(root, 'build', 'index.js'));
 // Static files and the prerendered shell get the security headers too (as in scripts/start.js).
+boundServer(server.server);
 protectEveryResponse(server.server, {
 	https: (process.env.ORIGIN ?? '').startsWith('https:'),
 	tileUrl: process.env.TILE_URL,

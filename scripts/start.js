@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TILE_URL, protectEveryResponse } from '../src/lib/server/security/base-headers.js';
 import { ensureNativeModules } from './native-modules.js';
+import { boundServer } from './server-limits.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const buildEntry = path.join(root, 'build', 'index.js');
@@ -56,6 +57,7 @@ const { server } = await import(buildEntry);
 // adapter-node serves build assets and the prerendered field shell before any SvelteKit hook
 // runs: give those responses the security headers too. (Right after the import, before the
 // event loop turns: no request has been handled yet.)
+boundServer(server.server);
 protectEveryResponse(server.server, {
 	https: process.env.ORIGIN.startsWith('https:'),
 	tileUrl: process.env.TILE_URL ?? DEFAULT_TILE_URL,

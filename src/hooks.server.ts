@@ -10,10 +10,13 @@ import { guardRoute } from '$lib/server/auth/guard';
 import { securityHeaders } from '$lib/server/http/headers';
 import { tileImageSource } from '$lib/server/security/csp';
 import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
+import { hostile, neverThrow } from '$lib/server/security/hostile';
+import { keepProcessAlive } from '$lib/server/process-guard';
 
 /** Runs once at start: migrations (inside getDb) and the demo data on an empty database. */
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering the offline shell needs no database
+	keepProcessAlive();
 	const db = await getDb();
 	await seedIfEmpty(db, config());
 };
@@ -35,19 +38,7 @@ const session: Handle = async ({ event, resolve }) => {
 /** Photo uploads and sync pushes per user (sign-in failures are limited in the login action). */
 const rateLimit: Handle = ({ event, resolve }) => refuseOverWriteLimit(event) ?? resolve(event);
 
-const guard: Handle = async ({ event, resolve }) => {
-	const refused = guardRoute(event) ?? (event.request.method === 'POST' ? refuseOddAction(event.url) : null);
-	return refused ?? resolve(event);
-};
-
-/**
- * `?/__proto__`, `?/constructor`…: SvelteKit looks form actions up on a plain object, so such
- * names would reach Object.prototype and fail with a 500. They are no action of ours.
- */
-function refuseOddAction(url: URL): Response | null {
-	const name = url.search.startsWith('?/') ? decodeURIComponent(url.search.slice(2).split('&')[0]) : '';
-	return name && (name in Object.prototype || name.startsWith('__')) ? new Response('Bad request', { status: 400 }) : null;
-}
+const guard: Handle = async ({ event, resolve }) => guardRoute(event) ?? resolve(event);
 
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -55,7 +46,9 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headers, i18n, csrf, session, rateLimit, guard);
+// `neverThrow` and `hostile` before any hook that could throw on an odd address
+// (security/hostile.ts): a refusal there is a 4xx, never a crash.
+export const handle = sequence(headers, neverThrow, hostile, i18n, csrf, session, rateLimit, guard);
 
 /**
  * Unexpected errors: log what helps to fix them (route, error name and message, a reference)

@@ -115,8 +115,9 @@ describe.each(DIALECTS)('photo upload on %s', (dialect) => {
 		expect(audit[0]).toMatchObject({ actorId: s1.id, details: { photoId: id, kind: 'id_back', bytes: bytes.byteLength, sha256: sha256(bytes) } });
 		expect(JSON.stringify(audit[0].details)).not.toMatch(/120\.26|30\.16|base64/);
 
-		// Readers: the team, the outlet's head and staff, the admin. Anyone else: as if unknown.
-		for (const reader of [s1, s2, s3, head1, admin]) {
+		// Readers: the visit's team, the outlet's head, the admin. Anyone else, the outlet's other
+		// staff too: as if unknown (issue 11).
+		for (const reader of [s1, s2, head1, admin]) {
 			const response = await get(reader, id);
 			expect(response.status, reader.username).toBe(200);
 			expect(response.headers.get('content-type')).toBe('image/jpeg');
@@ -136,11 +137,29 @@ describe.each(DIALECTS)('photo upload on %s', (dialect) => {
 		const unknown = await get(admin, randomUUID());
 		expect(unknown.status).toBe(404);
 		const unknownBody = await unknown.json();
-		for (const outsider of [s4, head2, worker]) {
+		for (const outsider of [s3, s4, head2, worker]) {
 			const response = await get(outsider, id);
 			expect(response.status, outsider.username).toBe(404);
 			expect(await response.json()).toEqual(unknownBody);
 		}
+		// Each refused look at an existing photo is in the audit log (an unknown id is not).
+		const refused = (await listAuditForEntity(t.db, 'visit', visit.id)).filter((a) => a.action === 'photo_read_refused');
+		expect(refused.map((a) => a.actorId).sort()).toEqual([s3, s4, head2, worker].map((u) => u.id).sort());
+		for (const entry of refused) expect(entry.details).toMatchObject({ photoId: id });
+	});
+
+	it('serves the photos of a visit to its staff only while the visit is theirs', async () => {
+		const { visit } = await scheduledVisit();
+		const [s1, s2, s3] = await Promise.all(['staff1', 'staff2', 'staff3'].map(sessionUser));
+		const id = randomUUID();
+		expect((await put(s1, visit.id, jpegVariant('reassigned'), { id })).status).toBe(201);
+		expect((await get(s2, id)).status).toBe(200);
+		expect((await get(s3, id)).status).toBe(404);
+		// The head gives the second place on the team to staff3.
+		await t.db.updateTable('visits').set({ second_staff_id: s3.id }).where('id', '=', visit.id).execute();
+		expect((await get(s2, id)).status).toBe(404);
+		expect((await get(s3, id)).status).toBe(200);
+		expect((await get(s1, id)).status).toBe(200);
 	});
 
 	it('answers a replay with the same receipt and stores nothing again', async () => {

@@ -22,7 +22,8 @@ export const AUDIT_ACTIONS = [
 	'visit_cancel',
 	'photo_upload',
 	'lock_policy_set',
-	'photo_superseded'
+	'photo_superseded',
+	'photo_read_refused'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
 

@@ -2,7 +2,7 @@ import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { fieldErrors } from '$lib/domain/schemas';
 import { getDb } from '$lib/server/db';
-import { echo, formToObject } from '$lib/server/http/form';
+import { echo, tryReadForm } from '$lib/server/http/form';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
 import { AdminError } from './errors';
@@ -49,13 +49,14 @@ export async function adminAction<S extends v.GenericSchema>(
 	schema: S,
 	run: (ctx: AdminActionContext<v.InferOutput<S>>) => Promise<string>
 ): Promise<AdminFormResult | ActionFailure<AdminFormResult>> {
-	let raw: Record<string, unknown>;
-	try {
-		raw = formToObject(await event.request.formData());
-	} catch {
-		// Not a form body at all (wrong content type): a client error, not a crash.
-		return fail(400, { action, id: '', values: {}, errors: { _form: 'err_invalid' }, notice: null });
+	const read = await tryReadForm(event.request);
+	if (!read.ok) {
+		// Not a form body at all (wrong content type), too large, or more entries than any admin
+		// form holds: a client error, refused before anything is built, never a crash.
+		const code = read.code === 'err_bad_form' ? 'err_invalid' : read.code;
+		return fail(read.status, { action, id: '', values: {}, errors: { _form: code }, notice: null });
 	}
+	const raw = read.raw;
 	const values = echoValues(raw);
 	const id = typeof raw.id === 'string' ? raw.id.slice(0, 64) : '';
 	const parsed = v.safeParse(schema, raw);

@@ -5,6 +5,9 @@ import type { SubmitRequestInput } from '$lib/server/workflow/submit';
 
 export type NewRequestInput = SubmitRequestInput;
 
+/** The longest lists the form holds: 20 services, 10 windows (newRequestSchema). */
+export const NEW_REQUEST_FORM_LIMITS = { maxListLength: 20 };
+
 type Parsed =
 	| { ok: true; input: NewRequestInput; values: Record<string, unknown> }
 	| { ok: false; values: Record<string, unknown>; errors: Record<string, string> };

@@ -7,6 +7,7 @@ import { json } from '@sveltejs/kit';
 import { drainBody } from '$lib/server/http/drain';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
+import { recordAudit } from '$lib/server/audit';
 import { sha256Hex } from './content';
 import { getPhotoWithOutlet } from './repo';
 import type { PhotoStorage } from './storage';
@@ -69,14 +70,28 @@ export async function handlePhotoPut(db: Db, storage: PhotoStorage, user: Sessio
 const notFound = () => json({ message: 'err_not_found' }, { status: 404, headers: { 'cache-control': 'no-store' } });
 
 /**
- * The photo's bytes for the outlet head and field staff of the visit's outlet and the admin.
- * Anyone else gets the same 404 as for an unknown id: not even the existence is revealed.
+ * Who may see a visit's identity photos: the admin, the head of the visit's outlet, and the
+ * visit's two staff while it is theirs (a reassigned visit is no longer). Not other staff of
+ * the outlet, not community workers. Pure.
+ */
+export function mayReadPhoto(user: SessionUser, photo: { outletId: string; teamIds: readonly string[] }): boolean {
+	if (user.role === 'admin') return true;
+	if (user.outletId !== photo.outletId) return false;
+	return user.role === 'outlet_head' || (user.role === 'field_staff' && photo.teamIds.includes(user.id));
+}
+
+/**
+ * The photo's bytes for those `mayReadPhoto` admits. Anyone else gets the same 404 as for an
+ * unknown id (not even the existence is revealed), and the refused attempt on an existing photo
+ * goes into the audit log of the visit's outlet.
  */
 export async function handlePhotoGet(db: Db, storage: PhotoStorage, user: SessionUser, id: string): Promise<Response> {
 	const photo = await getPhotoWithOutlet(db, id);
-	const mayRead =
-		!!photo && (user.role === 'admin' || ((user.role === 'outlet_head' || user.role === 'field_staff') && user.outletId === photo.outletId));
-	if (!photo || !mayRead) return notFound();
+	if (!photo) return notFound();
+	if (!mayReadPhoto(user, photo)) {
+		await recordAudit(db, { actorId: user.id, action: 'photo_read_refused', entity: 'visit', entityId: photo.visitId, outletId: photo.outletId, details: { photoId: photo.id, role: user.role } });
+		return notFound();
+	}
 	const bytes = await storage.get(photo.sha256);
 	// A row always has its bytes (./upload.ts): missing or changed bytes mean the storage lost
 	// or damaged them. Evidence is never served unverified (hashing 1 MB takes a few ms).

@@ -58,16 +58,16 @@ export async function getPhoto(db: Db, id: string): Promise<Photo | null> {
 	return row ? toPhoto(row) : null;
 }
 
-/** A photo with the outlet of its visit: what `GET /api/photos/{id}` checks the reader against. */
-export async function getPhotoWithOutlet(db: Db, id: string): Promise<(Photo & { outletId: string }) | null> {
+/** A photo with its visit's outlet and team: what `GET /api/photos/{id}` checks the reader against. */
+export async function getPhotoWithOutlet(db: Db, id: string): Promise<(Photo & { outletId: string; teamIds: [string, string] }) | null> {
 	const row = await db
 		.selectFrom('photos')
 		.innerJoin('visits', 'visits.id', 'photos.visit_id')
 		.selectAll('photos')
-		.select('visits.outlet_id as outlet_id')
+		.select(['visits.outlet_id as outlet_id', 'visits.lead_staff_id as lead_staff_id', 'visits.second_staff_id as second_staff_id'])
 		.where('photos.id', '=', id)
 		.executeTakeFirst();
-	return row ? { ...toPhoto(row), outletId: row.outlet_id } : null;
+	return row ? { ...toPhoto(row), outletId: row.outlet_id, teamIds: [row.lead_staff_id, row.second_staff_id] } : null;
 }
 
 export async function countVisitPhotos(db: Db, visitId: string): Promise<number> {

@@ -16,6 +16,9 @@ export const optimiseSchema = v.object({
 	lock: v.optional(v.record(id, id), {})
 });
 
+/** A day's plan: up to 500 stops, each with its `lock.<visitId>` on the optimise form. */
+export const DISPATCH_FORM_LIMITS = { maxListLength: 500, maxFields: 1100 };
+
 export const publishSchema = v.object({
 	date,
 	// `stop` = `<visitId>:<teamKey>`, repeated in route order.

@@ -10,6 +10,7 @@ import type { Db } from '$lib/server/repos/common';
 import { DEVICE_HEADER, REVOKED_STATUS, SYNC_LIMITS, type DeviceInfo, type DeviceRevocation, type RevokedBody, type SyncErrorCode } from '$lib/client/sync/protocol';
 import { DEVICE_REGISTRATION, PULL_REQUEST, PUSH_REQUEST } from '$lib/client/sync/protocol-schemas';
 import { recordAudit } from '$lib/server/audit';
+import { parseBoundedJson } from '$lib/server/http/json';
 import { findAndTouchDevice, listDevices, registerDevice } from './devices';
 import { pullChanges } from './pull';
 import { pushMutations } from './push';
@@ -41,11 +42,9 @@ async function readBody(request: Request, max: number): Promise<string> {
 
 async function readJson(request: Request): Promise<unknown> {
 	const text = await readBody(request, SYNC_LIMITS.maxBodyBytes);
-	try {
-		return JSON.parse(text);
-	} catch {
-		return fail(400, 'sync_err_malformed');
-	}
+	// Depth bounded before parsing (http/json.ts): the schemas after it recurse.
+	const parsed = parseBoundedJson(text);
+	return parsed.ok ? parsed.value : fail(400, 'sync_err_malformed');
 }
 
 /**

@@ -9,17 +9,13 @@ import { homeFor } from '$lib/server/auth/guard';
 import { recordAudit } from '$lib/server/audit';
 import { processLimiters } from '$lib/server/security/guards';
 import { loginWait, noteLoginFailure } from '$lib/server/security/limits';
+import { safeNext } from '$lib/domain/safe-next';
 import type { Actions, PageServerLoad } from './$types';
 
 const LoginForm = v.object({
 	username: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64)),
 	password: v.pipe(v.string(), v.minLength(1), v.maxLength(256))
 });
-
-/** Only same-site paths after login, never another origin. */
-function safeNext(next: string | null): string | null {
-	return next && next.startsWith('/') && !next.startsWith('//') ? next : null;
-}
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')) ?? homeFor(locals.user.role));
@@ -49,6 +45,8 @@ export const actions: Actions = {
 			noteLoginFailure(processLimiters(), ip, name, Date.now());
 			const minutes = result.code === 'err_login_locked' ? result.minutes : 0;
 			const status = result.code === 'err_login_locked' ? 429 : 400;
+			// Like every 429: when to try again (the lock's remaining minutes, rounded up).
+			if (result.code === 'err_login_locked') event.setHeaders({ 'retry-after': String(minutes * 60) });
 			return fail(status, { username: parsed.output.username, error: result.code, minutes, seconds: 0 });
 		}
 		await startSession(event, result.userId);

@@ -7,7 +7,7 @@ import { getDb } from '$lib/server/db';
 import { readForm } from '$lib/server/http/form';
 import { optimiseDay } from '$lib/server/planning/dispatch';
 import { loadDispatchDay, type DispatchDay } from '$lib/server/planning/dispatch-board';
-import { lockMap, optimiseSchema, parseStops, publishSchema } from '$lib/server/planning/dispatch-forms';
+import { DISPATCH_FORM_LIMITS, lockMap, optimiseSchema, parseStops, publishSchema } from '$lib/server/planning/dispatch-forms';
 import { publishPlan } from '$lib/server/planning/publish';
 import { withRoadGeometry } from '$lib/server/planning/road-travel';
 import { dayParam } from '$lib/server/views/day';
@@ -40,7 +40,7 @@ const positionIn = (day: DispatchDay) => {
 export const actions: Actions = {
 	optimise: async (event) => {
 		const user = requireRole(event, 'outlet_head');
-		const parsed = v.safeParse(optimiseSchema, await readForm(event.request));
+		const parsed = v.safeParse(optimiseSchema, await readForm(event.request, DISPATCH_FORM_LIMITS));
 		if (!parsed.success) return fail(400, { action: 'optimise', error: 'err_bad_form' });
 		const day = await loadDispatchDay(await getDb(), user, parsed.output.date);
 		const locks = lockMap(parsed.output.lock);
@@ -50,7 +50,7 @@ export const actions: Actions = {
 	},
 	publish: async (event) => {
 		const user = requireRole(event, 'outlet_head');
-		const parsed = v.safeParse(publishSchema, await readForm(event.request));
+		const parsed = v.safeParse(publishSchema, await readForm(event.request, DISPATCH_FORM_LIMITS));
 		if (!parsed.success) return fail(400, { action: 'publish', error: 'err_bad_form' });
 		const { date, stop } = parsed.output;
 		const result = await publishPlan(await getDb(), user, date, parseStops(stop), m.plan_publish_reason());

@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { pageTileSource } from '$lib/server/map/page-source';
 import { echoValues, readForm } from '$lib/server/http/form';
+import { NEW_REQUEST_FORM_LIMITS } from '$lib/server/http/new-request-form';
 import { parseNewRequest } from '$lib/server/http/new-request-form';
 import { newRequestPageData } from '$lib/server/views/new-request';
 import { submitRequest } from '$lib/server/workflow';
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const user = requireRole(event, 'community_worker');
-		const parsed = parseNewRequest(await readForm(event.request));
+		const parsed = parseNewRequest(await readForm(event.request, NEW_REQUEST_FORM_LIMITS));
 		const values = echoValues(parsed.values);
 		if (!parsed.ok) return fail(400, { values, errors: parsed.errors });
 		let id: string;

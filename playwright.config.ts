@@ -34,7 +34,7 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: `node scripts/e2e-server.js`,
+		command: `node --expose-gc scripts/e2e-server.js`,
 		url: `http://127.0.0.1:${port}/login`,
 		reuseExistingServer: false,
 		timeout: 120_000,

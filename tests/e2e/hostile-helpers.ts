@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -240,6 +240,31 @@ export function serverRss(port: number): number | null {
 	if (!existsSync(status)) return null;
 	const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'));
 	return kb ? Number(kb[1]) * 1024 : null;
+}
+
+/**
+ * The e2e server's resident memory after a full collection (scripts/e2e-server.js answers
+ * SIGUSR2 by collecting and writing it to a file), or null where that server is not found.
+ */
+export async function serverRssAfterGc(port: number): Promise<number | null> {
+	const dir = path.resolve(process.env.E2E_LOG_DIR ?? `.tmp/e2e-logs-${port}`);
+	const pidFile = path.join(dir, `server-${port}.pid`);
+	const memFile = path.join(dir, `server-${port}.mem`);
+	if (!existsSync(pidFile)) return null;
+	rmSync(memFile, { force: true });
+	try {
+		process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGUSR2');
+	} catch {
+		return null;
+	}
+	for (let waited = 0; waited < 10_000; waited += 100) {
+		if (existsSync(memFile)) {
+			const text = readFileSync(memFile, 'utf8').trim();
+			if (text) return Number(text);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return null;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import {
 	rawRequest,
 	seededRandom,
 	serverRss,
+	serverRssAfterGc,
 	signIn,
 	type RawRequest,
 	type RawResponse,
@@ -202,7 +203,7 @@ test('hostile input: no 5xx, no crash, no memory growth, no row changed, nothing
 	);
 	const personal = personalValues();
 	const digestBefore = digestTables();
-	const rssBefore = serverRss(port);
+	const rssBefore = await serverRssAfterGc(port);
 	let rssPeak = rssBefore ?? 0;
 
 	const hasGet = new Set(gets.map((t) => t.route));
@@ -248,8 +249,8 @@ test('hostile input: no 5xx, no crash, no memory growth, no row changed, nothing
 	for (const o of outcomes) time.set(o.category, (time.get(o.category) ?? 0) + o.ms);
 	console.log(`hostile-input: slowest kinds (total ms): ${[...time].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 	const alive = await rawRequest(port, { method: 'GET', target: '/login' });
-	const rssAfter = serverRss(port);
-	rssPeak = Math.max(rssPeak, rssAfter ?? 0);
+	rssPeak = Math.max(rssPeak, serverRss(port) ?? 0);
+	const rssAfter = await serverRssAfterGc(port);
 	const mb = (n: number | null) => (n === null ? 'n/a' : `${(n / 2 ** 20).toFixed(0)} MB`);
 	console.log(
 		`hostile-input: ${outcomes.length} requests to ${targets.length} routes × ${SESSIONS.length} sessions in ${seconds} s; ` +

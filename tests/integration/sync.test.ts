@@ -280,6 +280,16 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
 		const huge = JSON.stringify({ mutations: [{ ...good(), payload: { at: new Date().toISOString(), padding: 'x'.repeat(SYNC_LIMITS.maxBodyBytes) } }] });
 		expect((await send(huge)).status).toBe(413);
 		expect(await send(JSON.stringify({ mutations: [good()] }), '')).toEqual({ status: 403, body: { message: 'sync_err_device' } });
+		// The connection breaks off half-way through a valid push (a killed connection): a 400, not an unexpected error.
+		const whole = new TextEncoder().encode(JSON.stringify({ mutations: [good(), good()] }));
+		const brokenOff = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(whole.slice(0, whole.length >> 1));
+				controller.error(new Error('aborted'));
+			}
+		});
+		const cut = new Request('http://localhost/api/sync/push', { method: 'POST', body: brokenOff, duplex: 'half', headers: { 'content-type': 'application/json', [DEVICE_HEADER]: dev } } as RequestInit);
+		expect(await call<{ message: string }>(() => handlePush(t.db, user, cut))).toEqual({ status: 400, body: { message: 'sync_err_malformed' } });
 		const foreignDevice = await device(await sessionUser('staff2'));
 		expect((await send(JSON.stringify({ mutations: [good()] }), foreignDevice)).status).toBe(403);
 		// A revoked device's push is still applied: see tests/integration/device-revocation.test.ts.

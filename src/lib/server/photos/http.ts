@@ -4,6 +4,7 @@
  * the other endpoints' `{ message: code }`; a photo is served only with `Cache-Control: no-store`.
  */
 import { json } from '@sveltejs/kit';
+import { readBoundedBody } from '$lib/server/http/body';
 import { drainBody } from '$lib/server/http/drain';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
@@ -13,33 +14,11 @@ import { getPhotoWithOutlet } from './repo';
 import type { PhotoStorage } from './storage';
 import { PhotoRefusal, uploadPhoto } from './upload';
 
-/**
- * Reads at most `max` bytes: a longer body is refused as soon as it passes the limit, before it
- * is all in memory. A body that breaks off (the tablet lost the network) stores nothing.
- */
+/** The photo's bytes (http/body.ts); over the limit 413, broken off 400: nothing is stored. */
 export async function readLimitedBody(request: Request, max: number): Promise<Uint8Array> {
-	if (!request.body) return new Uint8Array(0);
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	try {
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) break;
-			size += value.byteLength;
-			if (size > max) {
-				await reader.cancel().catch(() => {});
-				throw new PhotoRefusal('too_large', 413);
-			}
-			chunks.push(value);
-		}
-	} catch (err) {
-		if (err instanceof PhotoRefusal) throw err;
-		// adapter-node's own BODY_SIZE_LIMIT surfaces as an error with status 413 while reading.
-		if ((err as { status?: number } | null)?.status === 413) throw new PhotoRefusal('too_large', 413);
-		throw new PhotoRefusal('empty', 400);
-	}
-	return new Uint8Array(Buffer.concat(chunks));
+	const read = await readBoundedBody(request, max);
+	if (read.ok) return read.bytes;
+	throw read.reason === 'too_large' ? new PhotoRefusal('too_large', 413) : new PhotoRefusal('empty', 400);
 }
 
 function declaredLength(request: Request): number | null {

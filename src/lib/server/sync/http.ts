@@ -10,6 +10,7 @@ import type { Db } from '$lib/server/repos/common';
 import { DEVICE_HEADER, REVOKED_STATUS, SYNC_LIMITS, type DeviceInfo, type DeviceRevocation, type RevokedBody, type SyncErrorCode } from '$lib/client/sync/protocol';
 import { DEVICE_REGISTRATION, PULL_REQUEST, PUSH_REQUEST } from '$lib/client/sync/protocol-schemas';
 import { recordAudit } from '$lib/server/audit';
+import { readBoundedBody } from '$lib/server/http/body';
 import { parseBoundedJson } from '$lib/server/http/json';
 import { findAndTouchDevice, listDevices, registerDevice } from './devices';
 import { pullChanges } from './pull';
@@ -19,25 +20,13 @@ function fail(status: number, code: SyncErrorCode): never {
 	error(status, { message: code });
 }
 
-/** Reads at most `max` bytes of the body; a longer body is refused before it is all in memory. */
+/** The body as text (http/body.ts): over `max` 413; broken off (the tablet went away) 400. */
 async function readBody(request: Request, max: number): Promise<string> {
 	const declared = Number(request.headers.get('content-length') ?? NaN);
 	if (declared > max) fail(413, 'sync_err_too_large');
-	if (!request.body) return '';
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > max) {
-			await reader.cancel();
-			fail(413, 'sync_err_too_large');
-		}
-		chunks.push(value);
-	}
-	return new TextDecoder().decode(Buffer.concat(chunks));
+	const read = await readBoundedBody(request, max);
+	if (!read.ok) fail(read.reason === 'too_large' ? 413 : 400, read.reason === 'too_large' ? 'sync_err_too_large' : 'sync_err_malformed');
+	return new TextDecoder().decode(read.bytes);
 }
 
 async function readJson(request: Request): Promise<unknown> {

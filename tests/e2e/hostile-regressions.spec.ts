@@ -38,6 +38,15 @@ test('1: undecodable paths are a 400 and the server keeps serving', async () => 
 	expect(serverLog()).not.toMatch(/ERR_UNHANDLED_REJECTION|unexpected (rejection|exception)/);
 });
 
+test('1: a person who opens an undecodable link sees what happened and a way back, in their language', async ({ page }) => {
+	const res = await page.goto('/%ff');
+	expect(res?.status()).toBe(400);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(hardeningMessage('hardening_refusal_title'));
+	await expect(page.getByText(hardeningMessage('hardening_err_bad_address'))).toBeVisible();
+	await page.getByRole('link', { name: hardeningMessage('hardening_back_home') }).click();
+	await expect(page).toHaveURL(/\/login/);
+});
+
 test('2: huge numeric field indices are refused at once with a translated 400', async () => {
 	const cases: [string, string, string][] = [
 		['worker1', '/requests/new', 'residentMode=existing&residentId=x&urgency=normal&services.4294967294=x'],

@@ -33,12 +33,25 @@ function wantsJson(request: Request, pathname: string): boolean {
 	return pathname.startsWith('/api/') || request.headers.has('x-sveltekit-action') || (request.headers.get('accept') ?? '').includes('application/json');
 }
 
-/** `{ message: code }` for API and enhanced-form requests, a translated sentence otherwise. */
+/**
+ * `{ message: code }` for API and enhanced-form requests; for a browser a small page (no script,
+ * no style: the strict policy of refusals stays) with the sentence and a way back home; a plain
+ * translated sentence for other clients.
+ */
 export function plainRefusal(request: Request, pathname: string, status: number, code: string, headers: Record<string, string> = {}): Response {
 	const h = { 'cache-control': 'no-store', ...headers };
 	if (wantsJson(request, pathname)) return json({ message: code }, { status, headers: h });
-	const text = (TEXTS[code] ?? TEXTS.err_bad_request)(localeOf(request));
-	return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...h } });
+	const locale = localeOf(request);
+	const text = (TEXTS[code] ?? TEXTS.err_bad_request)(locale);
+	if (!(request.headers.get('accept') ?? '').includes('text/html')) {
+		return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...h } });
+	}
+	const title = m.hardening_refusal_title({}, { locale });
+	const page =
+		`<!doctype html><html lang="${locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
+		`<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>` +
+		`<body><h1>${title}</h1><p>${text}</p><p><a href="/">${m.hardening_back_home({}, { locale })}</a></p></body></html>`;
+	return new Response(page, { status, headers: { 'content-type': 'text/html; charset=utf-8', ...h } });
 }
 
 /** SvelteKit's own decoding of the path (decode_pathname): false where it would fail. */

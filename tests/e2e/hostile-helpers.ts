@@ -270,14 +270,5 @@ export async function serverRssAfterGc(port: number): Promise<number | null> {
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
 
-/** mulberry32: small, fast, reproducible from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+// mulberry32, the demo seed's generator: reproducible from a 32-bit seed.
+export { seededRandom } from '../../src/lib/server/db/seed-data';

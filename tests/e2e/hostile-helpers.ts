@@ -243,10 +243,12 @@ export function serverRss(port: number): number | null {
 }
 
 /**
- * The e2e server's resident memory after a full collection (scripts/e2e-server.js answers
- * SIGUSR2 by collecting and writing it to a file), or null where that server is not found.
+ * The e2e server's memory after a full collection (scripts/e2e-server.js answers SIGUSR2 by
+ * collecting and writing process.memoryUsage()): `live` is what its JavaScript holds on to (heap
+ * in use + memory outside the heap held by objects, e.g. Buffers), `rss` what the OS counts. Null
+ * where that server is not found.
  */
-export async function serverRssAfterGc(port: number): Promise<number | null> {
+export async function serverMemoryAfterGc(port: number): Promise<{ live: number; rss: number } | null> {
 	const dir = path.resolve(process.env.E2E_LOG_DIR ?? `.tmp/e2e-logs-${port}`);
 	const pidFile = path.join(dir, `server-${port}.pid`);
 	const memFile = path.join(dir, `server-${port}.mem`);
@@ -258,9 +260,10 @@ export async function serverRssAfterGc(port: number): Promise<number | null> {
 		return null;
 	}
 	for (let waited = 0; waited < 10_000; waited += 100) {
-		if (existsSync(memFile)) {
-			const text = readFileSync(memFile, 'utf8').trim();
-			if (text) return Number(text);
+		const text = existsSync(memFile) ? readFileSync(memFile, 'utf8').trim() : '';
+		if (text) {
+			const usage = JSON.parse(text) as { rss: number; heapUsed: number; external: number };
+			return { live: usage.heapUsed + usage.external, rss: usage.rss };
 		}
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}

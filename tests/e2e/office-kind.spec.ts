@@ -41,7 +41,7 @@ test('admin: top bar, translated audit log, /admin/communities, 404 inside the a
 	const communities = await page.goto('/admin/communities');
 	expect(communities?.status()).toBe(200);
 	await expect(page).toHaveURL(/\/admin\/outlets/);
-	await expect(page.getByRole('heading', { name: '社区' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: '社区', exact: true })).toBeVisible();
 
 	const missing = await page.goto('/admin/no-such-page');
 	expect(missing?.status()).toBe(404);
@@ -59,6 +59,7 @@ test('admin: top bar, translated audit log, /admin/communities, 404 inside the a
 });
 
 test('worker: the error summary names every field; required fields are marked; 街道 prefilled', async ({ page }) => {
+	test.setTimeout(150_000);
 	await login(page, 'worker1');
 	await page.goto('/requests/new');
 	await page.getByLabel('新居民').check();
@@ -87,6 +88,8 @@ test('worker: the error summary names every field; required fields are marked; �
 });
 
 test('head: live progress as the tablet syncs, one timeline line per sync, review and sheet', async ({ page, baseURL }) => {
+	// A long walk through three roles, waiting once for the page's own refresh (every 15 s).
+	test.setTimeout(240_000);
 	const base = String(baseURL);
 	const visit = await planVisit(base, DATA_DIR, { date: shanghaiDate(1), start: '07:05', end: '07:35', lead: 'staff1', second: 'staff2', tag: '进展测试' });
 

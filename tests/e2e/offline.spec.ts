@@ -74,8 +74,9 @@ test('a visit completed offline survives a browser restart and syncs when the se
 		await head.goto(`/approvals/${visit.requestId}`);
 		await expect(head.locator('.badge').first()).toHaveText('已完成');
 		const timeline = head.getByRole('list', { name: '办理记录' });
-		await expect(timeline).toContainText('外勤平板记录已同步');
-		await expect(timeline).toContainText('登记上门结果');
+		// One line for the tablet's sync, saying what changed (issue 13), the outcome included.
+		await expect(timeline.locator('li[data-action=sync_group]')).toContainText('外勤平板同步了上门进展');
+		await expect(timeline.locator('li[data-action=sync_group]')).toContainText('上门结果：已完成');
 		// The visit's record: check-in, outcome and the resident's signature as drawn on the tablet.
 		const evidence = head.getByTestId('visit-evidence');
 		await expect(evidence).toContainText('客户已重置密码');

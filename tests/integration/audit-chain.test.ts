@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { recordAudit } from '$lib/server/audit';
+// The raw chained writer: these test-only actions are not among the labelled AUDIT_ACTIONS.
+import { appendAudit as recordAudit } from '$lib/server/repos/audit';
 import { auditEntryHashFor, verifyAuditChains } from '$lib/server/audit-chain/store';
 import { up as chainMigration } from '$lib/server/db/migrations/005_audit_chain';
 import { actor, seedDemo } from './fixtures';

@@ -108,7 +108,7 @@ export function maskName(name: string, style: NameMaskStyle = 'surname'): string
 	return `${chars[0]}*`;
 }
 
-/** Addresses are shown to the district only (`萧山区`), or `—` when unknown. */
+/** Addresses are shown to the sub-district (街道, e.g. `城厢街道`) only, or `—` when unknown. */
 export function maskAddress(_address: string, district: string | null | undefined): string {
 	return district?.trim() || '—';
 }

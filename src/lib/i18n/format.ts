@@ -1,14 +1,37 @@
-/** Dates and times are always shown in the branch's time zone, whatever the device says. */
+/*
+ * The one formatter of dates, times, durations and lists for every page (office, field, print).
+ * Dates and times are always shown in the branch's time zone, whatever the device says, and in
+ * one shape per language: 2026年12月4日周五 09:05 / Fri, 4 Dec 2026 09:05.
+ */
 const TZ = 'Asia/Shanghai';
 const tag = (locale: string) => (locale === 'en' ? 'en-GB' : 'zh-CN');
+const DAY_OPTIONS = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' } as const;
 
-export function formatDateTime(iso: string, locale: string): string {
-	return new Intl.DateTimeFormat(tag(locale), { timeZone: TZ, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-}
+const valid = (d: Date) => !Number.isNaN(d.getTime());
 
 /** A calendar date `YYYY-MM-DD` with its weekday. */
 export function formatDate(date: string, locale: string): string {
-	return new Intl.DateTimeFormat(tag(locale), { timeZone: 'UTC', weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${date}T00:00:00Z`));
+	const d = new Date(`${date}T00:00:00Z`);
+	return valid(d) ? new Intl.DateTimeFormat(tag(locale), { timeZone: 'UTC', ...DAY_OPTIONS }).format(d) : date;
+}
+
+/** The time of day `HH:MM` (24 h) of an instant, in the branch's zone. */
+export function formatTime(iso: string, locale: string): string {
+	const d = new Date(iso);
+	return valid(d) ? new Intl.DateTimeFormat(tag(locale), { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d) : iso;
+}
+
+/** An instant as date (with weekday) and time, in the branch's zone. */
+export function formatDateTime(iso: string, locale: string): string {
+	const d = new Date(iso);
+	if (!valid(d)) return iso;
+	const day = new Intl.DateTimeFormat(tag(locale), { timeZone: TZ, ...DAY_OPTIONS }).format(d);
+	return `${day} ${formatTime(iso, locale)}`;
+}
+
+/** Names or items in a row: 甲、乙、丙 / A, B, C. */
+export function formatList(items: readonly string[], locale: string): string {
+	return items.filter((x) => x !== '').join(locale === 'en' ? ', ' : '、');
 }
 
 /** "3 h 20 min" style durations for countdowns. */

@@ -168,7 +168,13 @@ export function checkSolution(problem: Problem, solution: Solution, objective: O
 			lastDeparture = step.departure;
 			breakTime = 0;
 		}
-		for (const b of vehicle.breaks ?? []) if (!breaksSeen.has(b.id)) fail('break_missing', `${where}: break ${b.id} not taken`);
+		// A break may be left out only when the route is over before the break's last window
+		// closes: it is then taken after the route, at its end (schedule.ts).
+		const over = steps[steps.length - 1].arrival;
+		for (const b of vehicle.breaks ?? []) {
+			const closes = b.timeWindows?.length ? Math.max(...b.timeWindows.map((w) => w[1])) : Infinity;
+			if (!breaksSeen.has(b.id) && over > closes + EPS) fail('break_missing', `${where}: break ${b.id} not taken`);
+		}
 		(vehicle.capacity ?? []).forEach((c, d) => {
 			if ((load[d] ?? 0) > c + EPS) fail('capacity', `${where}: load ${load[d]} exceeds capacity ${c} (dimension ${d})`);
 		});

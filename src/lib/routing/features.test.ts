@@ -94,6 +94,12 @@ describe('solve: edge cases and constraints', () => {
 		expect(solution.summary.unassigned).toBeLessThanOrEqual(2);
 		for (const route of solution.routes) {
 			const lunch = route.steps.filter((s) => s.type === 'break');
+			const end = route.steps[route.steps.length - 1];
+			// A route back before lunch closes skips it (taken after the route, at the outlet).
+			if (lunch.length === 0) {
+				expect(end.arrival).toBeLessThanOrEqual(12.5 * 3600 + TIME_EPS);
+				continue;
+			}
 			expect(lunch).toHaveLength(1);
 			// Times are sums of doubles: the solver and checker allow a window end to be met to the
 			// last few ulps (windows.TIME_EPS), e.g. 45000.00000000001 for 12:30.
@@ -101,6 +107,34 @@ describe('solve: edge cases and constraints', () => {
 			expect(lunch[0].serviceStart).toBeLessThanOrEqual(12.5 * 3600 + TIME_EPS);
 			expect(lunch[0].departure - lunch[0].serviceStart).toBe(3600);
 		}
+	});
+
+	it('takes a break only when the route spans it (issue 13: lunch 11:30–12:30 after a last visit at 10:40)', () => {
+		const h = (x: number) => x * 3600;
+		// Travel 10 min each way; a 40-minute visit from 10:00; lunch must start 11:30–12:30.
+		const team = { shift: [h(8), h(17)] as [number, number], breaks: [{ id: 'lunch', timeWindows: [[h(11.5), h(12.5)]] as [number, number][], duration: h(1) }] };
+		const morning = planar([[0, 0], [h(1 / 6), 0]], [{ id: 'morning', service: h(2 / 3), timeWindows: [[h(10), h(10)]] }], [team]);
+		const [route] = solveChecked(morning).routes;
+		expect(route.steps.map((s) => s.type)).toEqual(['start', 'job', 'end']);
+		const end = route.steps[2];
+		expect(end.arrival).toBeCloseTo(h(10 + 2 / 3 + 1 / 6), 6); // back at 10:50, not 12:30
+		expect(end.waiting).toBe(0);
+
+		// A route still out at lunch time stops for it, inside its window.
+		const allDay = planar([[0, 0], [h(1 / 6), 0], [0, h(1 / 6)]], [
+			{ id: 'morning', service: h(2 / 3), timeWindows: [[h(10), h(10)]] },
+			{ id: 'afternoon', service: h(2 / 3), timeWindows: [[h(14), h(14)]] }
+		], [team]);
+		const [full] = solveChecked(allDay).routes;
+		const lunch = full.steps.filter((s) => s.type === 'break');
+		expect(lunch).toHaveLength(1);
+		expect(lunch[0].serviceStart).toBeGreaterThanOrEqual(h(11.5) - TIME_EPS);
+		expect(lunch[0].serviceStart).toBeLessThanOrEqual(h(12.5) + TIME_EPS);
+
+		// The checker still refuses a route that works through its lunch without a break.
+		const skipped = { ...full, steps: full.steps.filter((s) => s.type !== 'break') };
+		const violations = checkSolution(allDay, { ...solve(allDay, quick), routes: [skipped] }).violations.map((v) => v.code);
+		expect(violations).toContain('break_missing');
 	});
 
 	it('keeps locked visits on their team, at their time and in their order', () => {

@@ -54,6 +54,11 @@ function timetable(m: Model, nodes: ArrayLike<number>, count: number, departure:
 		t += m.matrices.time[lastLoc * size + loc];
 		distance += m.matrices.distance[lastLoc * size + loc];
 		lastLoc = loc;
+		// Breaks still pending at the end place are not part of the route: the team is back (or
+		// done) before the break had to be taken on the road, and takes it after the route. Only a
+		// route that spans its break window stops for it (a lunch at 11:30 after a last visit that
+		// ended at 10:40 kept the team out until 12:30).
+		if (i === count - 1) pending.length = 0;
 		for (const b of pending) {
 			const start = earliestStart(m, b, t);
 			steps.push({

@@ -8,7 +8,12 @@ import { maskPersonalNumbers } from '$lib/domain/personal-numbers';
  * customers' ID numbers and phone numbers (PIPL: collect and spread the minimum).
  */
 
+/**
+ * Every action the server writes. `recordAudit` accepts nothing else (a new action is added here,
+ * and src/lib/i18n/audit-labels.test.ts then asks for its label in both languages).
+ */
 export const AUDIT_ACTIONS = [
+	'login',
 	'submit',
 	'resident_create',
 	'approve',
@@ -20,12 +25,34 @@ export const AUDIT_ACTIONS = [
 	'process',
 	'reveal_id',
 	'visit_cancel',
+	'evidence_accept',
+	'evidence_send_back',
+	'sync_apply',
+	'sync_reject',
+	'sync_discard',
 	'photo_upload',
-	'lock_policy_set',
 	'photo_superseded',
-	'photo_read_refused'
+	'device_revoke',
+	'device_revoke_all',
+	'device_wiped',
+	'lock_policy_set',
+	'photo_read_refused',
+	'user_create',
+	'user_update',
+	'user_deactivate',
+	'user_reactivate',
+	'user_password_reset',
+	'outlet_create',
+	'outlet_update',
+	'community_create',
+	'community_update',
+	'service_create',
+	'service_update',
+	'calendar_add',
+	'calendar_update',
+	'calendar_delete'
 ] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Keys whose values never go into the log, whatever they contain. */
 const SECRET_KEY = /(id_?number|idnumber|phone|password|token|hash)/i;

@@ -5,7 +5,7 @@
  * device's attempt and its own state.
  */
 import { createHash } from 'node:crypto';
-import { recordAudit } from '$lib/server/audit';
+import { recordAudit, type AuditAction } from '$lib/server/audit';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
 import { inTransaction } from '$lib/server/workflow/context';
@@ -46,7 +46,7 @@ function summarise(m: IncomingMutation): Record<string, unknown> {
 	return payload;
 }
 
-async function audit(db: Db, ctx: SyncContext, m: IncomingMutation, target: Target, action: string, extra: Record<string, unknown>) {
+async function audit(db: Db, ctx: SyncContext, m: IncomingMutation, target: Target, action: AuditAction, extra: Record<string, unknown>) {
 	await recordAudit(db, {
 		actorId: ctx.user.id,
 		action,

@@ -59,8 +59,7 @@ export function mergeArrive(state: ProgressState, p: ArrivePayload): ProgressSta
 	if (!earlier(state.arrivedAt, p.at)) return state;
 	return {
 		...state,
-		// Arriving implies having set off; keeps the steps consistent if start_travel was skipped.
-		travelStartedAt: state.travelStartedAt ?? iso(p.at),
+		// A skipped 出发 stays unrecorded: the evidence must not show the arrival as a departure.
 		arrivedAt: iso(p.at),
 		arrival: { lat: p.lat, lng: p.lng, accuracyM: p.accuracyM, distanceM: p.distanceM }
 	};

@@ -29,6 +29,8 @@ export async function newRequestPageData(db: Db, user: SessionUser, locale: stri
 	const consent = CONSENT_TEXTS[CURRENT_CONSENT_VERSION];
 	return {
 		communityName: community.name,
+		/** The community's 街道: the default of a new resident's sub-district. */
+		communityDistrict: community.district,
 		residents,
 		services,
 		consentVersion: CURRENT_CONSENT_VERSION,

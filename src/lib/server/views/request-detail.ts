@@ -6,22 +6,11 @@ import type { Db } from '$lib/server/repos/common';
 import { getRequestDetail } from '$lib/server/repos/requests';
 import { getResident } from '$lib/server/repos/residents';
 import { listAuditForRequest } from '$lib/server/repos/audit';
+import { timelineView } from './timeline-view';
 import { listUsers } from '$lib/server/repos/users';
 import { assertCanView, serviceNames } from './requests';
 import { loadSlaContext, slaOf } from './sla';
 import { scopeOf, viewerOf } from './viewer';
-
-/** Audit detail keys that a timeline may show (never personal data: those are scrubbed anyway). */
-const TIMELINE_DETAIL_KEYS = ['reason', 'date', 'start', 'end', 'outcome', 'note', 'from', 'to', 'leadStaffName', 'secondStaffName'];
-
-function timelineDetails(details: Record<string, unknown>): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const key of TIMELINE_DETAIL_KEYS) {
-		const value = details[key];
-		if (typeof value === 'string' || typeof value === 'number') out[key] = String(value);
-	}
-	return out;
-}
 
 /** A request with its resident (masked for the viewer), consent, visit and timeline. */
 export async function requestDetail(db: Db, user: SessionUser, id: string, locale: string) {
@@ -64,7 +53,7 @@ export async function requestDetail(db: Db, user: SessionUser, id: string, local
 		},
 		resident,
 		canReveal: canRevealIdNumber(viewerOf(user), scope),
-		timeline: audit.map((e) => ({ seq: e.seq, at: e.at, action: e.action, actorName: e.actorName ?? '', details: timelineDetails(e.details) }))
+		timeline: timelineView(audit, user.role)
 	};
 }
 export type RequestDetail = Awaited<ReturnType<typeof requestDetail>>;

@@ -11,6 +11,10 @@ import { requestDetail } from '$lib/server/views/request-detail';
 import { teamOptions } from '$lib/server/views/team';
 import { loadSlotSuggestions, parseSlotParam } from '$lib/server/planning/suggest-loader';
 import { evidenceContext, visitEvidence } from '$lib/server/views/visit-evidence';
+import { progressIsLive, requestProgress } from '$lib/server/views/visit-progress';
+import { config } from '$lib/server/config';
+import { pageTileSource } from '$lib/server/map/page-source';
+import { localDate } from '$lib/domain/calendar';
 import {
 	approveRequest,
 	cancelRequest,
@@ -29,12 +33,16 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, 'outlet_head');
 	const db = await getDb();
 	const detail = await requestDetail(db, user, event.params.id, getLocale());
-	const [staff, evidence, slots] = await Promise.all([
+	const pin = detail.resident ? { lat: detail.resident.lat, lng: detail.resident.lng } : null;
+	const [staff, evidence, slots, progress] = await Promise.all([
 		teamOptions(db, user.outletId ?? ''),
 		visitEvidence(db, user, await evidenceContext(db, detail, user.outletId ?? '')),
-		loadSlotSuggestions(db, user, detail.request.id)
+		loadSlotSuggestions(db, user, detail.request.id),
+		requestProgress(db, detail.request.id, detail.request.services.map((s) => s.code), pin)
 	]);
-	return { ...detail, staff, evidence, slots, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')) };
+	const { tileUrl, tileAttribution } = config();
+	const live = progressIsLive(progress, detail.visit?.date ?? null, localDate(new Date().toISOString()));
+	return { ...detail, staff, evidence, slots, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')), progress, live, map: { tileUrl, attribution: tileAttribution, source: pageTileSource() } };
 };
 
 const empty = v.object({});

@@ -17,6 +17,8 @@ export const load: PageServerLoad = async (event) => {
 	event.setHeaders({ 'cache-control': 'no-store' });
 	return {
 		ref: detail.request.ref,
+		outletName: detail.request.outletName,
+		communityName: detail.request.communityName,
 		services: detail.request.services,
 		resident: detail.resident && { name: detail.resident.name, idNumberMasked: detail.resident.idNumberMasked, address: detail.resident.address },
 		evidence,

@@ -92,6 +92,8 @@ export interface SyncStateRow {
 	revoked?: DeviceRevocation | null;
 	/** The administrator's idle-lock time as of the last pull (absent: the built-in default). */
 	lockIdleMinutes?: number;
+	/** Visit id → when the server last applied one of its mutations from here (visit-sync.ts). */
+	visitAppliedAt?: Record<string, string>;
 }
 
 export type PhotoStatus = 'queued' | 'uploading' | 'uploaded' | 'refused';

@@ -118,9 +118,31 @@ export class FieldSession {
 		} else if (result.noPin) {
 			this.needsOnline = true;
 		} else if (result.wipeAccess) {
+			// The PIN can no longer open anything here: the lock screen offers only the sign-in.
+			this.needsOnline = true;
 			await wipeIfPinKeyGone(user.id);
 		}
 		return result;
+	}
+
+	/**
+	 * The one way on once the PIN cannot open this tablet's data (too many wrong PINs, or no PIN
+	 * here): end the server session, then the sign-in page. The "sign out first" mark is cleared
+	 * only once the server confirmed the sign-out, so a cookie left on a lost tablet never sets a
+	 * new PIN. False when the server cannot be reached (the page says to connect first).
+	 */
+	async signInAgain(): Promise<boolean> {
+		const user = this.user;
+		try {
+			// Answered with a redirect to the sign-in page, which the fetch follows.
+			if (!(await fetch('/logout', { method: 'POST' })).ok) return false;
+		} catch {
+			return false;
+		}
+		if (user) signedOutAfterWipe(user.id);
+		forgetUser();
+		location.assign('/login?next=/field');
+		return true;
 	}
 
 	/** Locks now: the store, engine and key are dropped, the page shows only the lock screen. */
@@ -143,7 +165,7 @@ export class FieldSession {
 		this.db = await openUserDb(user.id, keys);
 		await sealLegacyPhotoBytes(this.db).catch(() => 0);
 		this.transport = createHttpTransport();
-		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
+		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, reachable: this.online ? true : false, deviceLabel: navigator.userAgent.slice(0, 80) });
 		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
 		this.wireTriggers(this.engine);
 		this.startPhotoQueue(this.db, this.engine);

@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import { closeUserDb, deleteUserDb, openUserDb, readSyncState, type DoorstepDb } from '$lib/client/db';
 import { LOCK_IDLE_MINUTES, lockIdleMinutesOf } from '$lib/domain/lock-policy';
+import { CHECK_IN_DISTANCE, checkInDistanceOf } from '$lib/domain/check-in';
 import { SyncEngine } from '$lib/client/sync/engine';
 import { createHttpTransport } from '$lib/client/sync/http-transport';
 import type { Transport } from '$lib/client/sync/transport';
@@ -42,6 +43,8 @@ export class FieldSession {
 	needsOnline = $state(false);
 	/** The administrator's idle-lock time, as of the last sync (lib/domain/lock-policy.ts). */
 	lockIdleMinutes = $state<number>(LOCK_IDLE_MINUTES.default);
+	/** Check-ins further than this from the pin ask for a reason (lib/domain/check-in.ts), as of the last sync. */
+	checkInMaxDistanceM = $state<number>(CHECK_IN_DISTANCE.default);
 	/** The data key, in memory only while unlocked (lib/client/crypto, issue 6). */
 	private dataKeys: DataKeys | null = null;
 	private online = false;
@@ -181,7 +184,10 @@ export class FieldSession {
 	private followLockPolicy(db: DoorstepDb, engine: SyncEngine): void {
 		const read = () =>
 			void readSyncState(db)
-				.then((s) => (this.lockIdleMinutes = lockIdleMinutesOf(s.lockIdleMinutes)))
+				.then((s) => {
+					this.lockIdleMinutes = lockIdleMinutesOf(s.lockIdleMinutes);
+					this.checkInMaxDistanceM = checkInDistanceOf(s.checkInMaxDistanceM);
+				})
 				.catch(() => undefined);
 		read();
 		this.cleanup.push(onSyncSuccess(engine, read));

@@ -2,8 +2,8 @@ import { chromium, expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, freePort, networkBack, OwnServer, passLockOnLoad, planVisit, tabletOptions } from './field-helpers';
+import { login, shanghaiDate } from './helpers';
+import { ensureServiceWorker, fieldLogin, freePort, lockNow, networkBack, OwnServer, passLock, passLockOnLoad, planVisit, tabletOptions, unlockWithPin } from './field-helpers';
 
 /**
  * What the field app says about the network and the sync must be true (issue 13): "online" only
@@ -67,4 +67,54 @@ test('online means the server answers; a visit\'s taps count as one visit; a syn
 		await server.stop();
 		rmSync(profile, { recursive: true, force: true });
 	}
+});
+
+/**
+ * Issue 13: a full reload (also "重新加载" for an update) within the idle window does not ask for
+ * the PIN again; a lock, the end of the window, or another tab does. No passLockOnLoad here:
+ * the test itself must see whether the lock screen comes.
+ */
+test('a reload within the idle window stays unlocked; after a lock, past the window or in a new tab the PIN is asked', async ({ page, context }) => {
+	test.setTimeout(120_000);
+	await login(page, 'staff1');
+	await expect(page).toHaveURL(/\/field/);
+	await passLock(page);
+	const main = page.locator('main[data-session]');
+	await expect(main).toHaveAttribute('data-session', 'ready');
+	await expect(page.getByTestId('pending')).toContainText('待同步');
+
+	await page.reload();
+	await expect(main).not.toHaveAttribute('data-session', 'starting', { timeout: 15_000 });
+	await expect(main).toHaveAttribute('data-session', 'ready');
+	await expect(page.getByTestId('device-lock')).toHaveCount(0);
+	// The data opened again: the day's list reads the sealed store.
+	await expect(page.getByTestId('pending')).toContainText('待同步');
+	// What the tab keeps is a wrapping, with an expiry: never the key itself.
+	const kept = await page.evaluate(() => Object.entries(sessionStorage).filter(([k]) => k.startsWith('doorstep.resume.')).map(([, v]) => JSON.parse(v) as Record<string, unknown>));
+	expect(kept).toHaveLength(1);
+	expect(Object.keys(kept[0]).sort()).toEqual(['expiresAt', 'iv', 'wrapped']);
+
+	// A second reload works too (each pair opens once and is replaced).
+	await page.reload();
+	await expect(main).toHaveAttribute('data-session', 'ready', { timeout: 15_000 });
+
+	// Another tab of the same browser: no session half there, the PIN is asked.
+	const other = await context.newPage();
+	await other.goto('/field');
+	await expect(other.getByTestId('device-lock')).toHaveAttribute('data-lock', 'locked', { timeout: 15_000 });
+	await other.close();
+
+	// Past the idle window (the expiry moved into the past, as time would): locked.
+	await page.evaluate(() => {
+		for (const k of Object.keys(sessionStorage).filter((k) => k.startsWith('doorstep.resume.'))) sessionStorage.setItem(k, JSON.stringify({ ...JSON.parse(sessionStorage.getItem(k)!), expiresAt: Date.now() - 1 }));
+	});
+	await page.reload();
+	await expect(page.getByTestId('device-lock')).toHaveAttribute('data-lock', 'locked', { timeout: 15_000 });
+	await unlockWithPin(page);
+
+	// Locked by hand: a reload stays locked, and nothing is left to open.
+	await lockNow(page);
+	expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('doorstep.resume.')))).toEqual([]);
+	await page.reload();
+	await expect(page.getByTestId('device-lock')).toHaveAttribute('data-lock', 'locked', { timeout: 15_000 });
 });

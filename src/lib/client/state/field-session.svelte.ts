@@ -17,6 +17,9 @@ import { wireAutoLock } from './auto-lock';
 import type { DataKeys } from '$lib/client/crypto/data-keys';
 import { sealLegacyPhotoBytes } from '$lib/client/photos/bytes';
 import { wipeIfPinKeyGone } from '$lib/client/wrong-pin-wipe';
+import { resumeOnReload } from './resume-wiring';
+import { dataKeysFromRaw } from '$lib/client/crypto/data-keys';
+import { rawDataKey } from '$lib/client/crypto/keys';
 
 /** `wiped`: the admin revoked this tablet and it erased the user's data (the page says why). */
 export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped' | 'setup_pin' | 'locked';
@@ -47,6 +50,8 @@ export class FieldSession {
 	checkInMaxDistanceM = $state<number>(CHECK_IN_DISTANCE.default);
 	/** The data key, in memory only while unlocked (lib/client/crypto, issue 6). */
 	private dataKeys: DataKeys | null = null;
+	/** Unlocked across a reload within the idle window (crypto/session-resume.ts). */
+	private readonly resume = resumeOnReload(() => this.lockIdleMinutes * 60_000);
 	private online = false;
 	private cleanup: (() => void)[] = [];
 	private transport: Transport | null = null;
@@ -93,7 +98,15 @@ export class FieldSession {
 			return;
 		}
 		this.user = user;
-		// The app opens locked: the data key exists here only wrapped (PIN, recovery secret).
+		// Reloaded within the idle window of an unlocked session in this tab: open again.
+		const resumed = hasPin(user.id) ? await this.resume.take(user.id) : null;
+		if (resumed) {
+			this.dataKeys = await dataKeysFromRaw(await rawDataKey(resumed));
+			await this.resume.save(user.id, resumed);
+			await this.openStore(user, this.dataKeys);
+			return;
+		}
+		// Else the app opens locked: the data key exists here only wrapped (PIN, recovery secret).
 		this.needsOnline = !hasPin(user.id) && !this.online;
 		this.state = hasPin(user.id) || !this.online ? 'locked' : 'setup_pin';
 	}
@@ -105,7 +118,7 @@ export class FieldSession {
 		const res = await fetch('/api/devices/secret', { headers: { accept: 'application/json' }, cache: 'no-store' });
 		if (!res.ok) return false;
 		const { secret } = (await res.json()) as { secret: string };
-		this.dataKeys = await setUpPin(user.id, pin, secret);
+		this.dataKeys = await setUpPin(user.id, pin, secret, { onKey: (key) => this.resume.save(user.id, key) });
 		await this.openStore(user, this.dataKeys);
 		return true;
 	}
@@ -114,7 +127,7 @@ export class FieldSession {
 	async unlock(pin: string): Promise<UnlockResult> {
 		const user = this.user;
 		if (!user || this.state !== 'locked') return { ok: false, noPin: true };
-		const result = await unlockWithPin(user.id, pin);
+		const result = await unlockWithPin(user.id, pin, undefined, (key) => this.resume.save(user.id, key));
 		if (result.ok) {
 			this.dataKeys = result.keys;
 			await this.openStore(user, result.keys);
@@ -151,6 +164,7 @@ export class FieldSession {
 	/** Locks now: the store, engine and key are dropped, the page shows only the lock screen. */
 	lock(): void {
 		if (this.state !== 'ready') return;
+		if (this.user) void this.resume.forget(this.user.id);
 		this.stop();
 		closeUserDb();
 		this.forgetKeys();
@@ -174,6 +188,7 @@ export class FieldSession {
 		this.startPhotoQueue(this.db, this.engine);
 		this.watchRevocation(this.engine);
 		this.cleanup.push(wireAutoLock(() => this.lock(), { window, document }, { idleMs: () => this.lockIdleMinutes * 60_000 }));
+		this.cleanup.push(this.resume.followActivity(user.id, window));
 		this.followLockPolicy(this.db, this.engine);
 		this.state = 'ready';
 		await this.engine.start();
@@ -256,6 +271,7 @@ export class FieldSession {
 		const report = await wipeIfHandedOver({ db, deleteDb: deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
 		if (!report) return;
 		forgetLock(user.id);
+		await this.resume.forget(user.id);
 		this.forgetKeys();
 		forgetUser();
 		this.wiped = rememberWipe(revokedAt);
@@ -296,6 +312,7 @@ export class FieldSession {
 		const pending = (this.status?.pending ?? 0) + (this.status?.conflicts.length ?? 0) + this.photosUnsynced;
 		// Locked, nothing is known about unsynced work: the (closed) store is kept.
 		const unlocked = this.state === 'ready';
+		if (userId) await this.resume.forget(userId);
 		this.stop();
 		closeUserDb();
 		this.forgetKeys();

@@ -18,6 +18,8 @@ import type { DataKeys } from '$lib/client/crypto/data-keys';
 import { sealLegacyPhotoBytes } from '$lib/client/photos/bytes';
 import { wipeIfPinKeyGone } from '$lib/client/wrong-pin-wipe';
 import { resumeOnReload } from './resume-wiring';
+import { deviceLabel } from '$lib/domain/device-summary';
+import { rememberDeviceName, rememberedDeviceName } from './device-name';
 import { dataKeysFromRaw } from '$lib/client/crypto/data-keys';
 import { rawDataKey } from '$lib/client/crypto/keys';
 
@@ -112,12 +114,13 @@ export class FieldSession {
 	}
 
 	/** First sign-in here (online), or after too many wrong PINs: a new PIN, the same data. */
-	async setPin(pin: string): Promise<boolean> {
+	async setPin(pin: string, deviceName = ''): Promise<boolean> {
 		const user = this.user;
 		if (!user || this.state !== 'setup_pin') return false;
 		const res = await fetch('/api/devices/secret', { headers: { accept: 'application/json' }, cache: 'no-store' });
 		if (!res.ok) return false;
 		const { secret } = (await res.json()) as { secret: string };
+		if (deviceName.trim()) rememberDeviceName(deviceName);
 		this.dataKeys = await setUpPin(user.id, pin, secret, { onKey: (key) => this.resume.save(user.id, key) });
 		await this.openStore(user, this.dataKeys);
 		return true;
@@ -182,7 +185,7 @@ export class FieldSession {
 		this.db = await openUserDb(user.id, keys);
 		await sealLegacyPhotoBytes(this.db).catch(() => 0);
 		this.transport = createHttpTransport();
-		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, reachable: this.online ? true : false, deviceLabel: navigator.userAgent.slice(0, 80) });
+		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, reachable: this.online ? true : false, deviceLabel: deviceLabel(rememberedDeviceName(), navigator.userAgent) });
 		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
 		this.wireTriggers(this.engine);
 		this.startPhotoQueue(this.db, this.engine);

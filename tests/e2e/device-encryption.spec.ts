@@ -171,7 +171,7 @@ test('a store the previous version wrote in the clear is sealed at the first unl
 	await page.goto(`/field/visits/${visit.visitId}`); // opens locked; the PIN unlocks it
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(visit.residentName);
 	await expect(page.getByText(/已于 .* 出发/)).toBeVisible();
-	await expect(page.getByTestId('pending')).toHaveText('待同步 1 项');
+	await expect(page.getByTestId('pending')).toHaveText('待同步：1 次上门');
 	const after = await dumpIndexedDb(page);
 	expect(after).toContain(visit.visitId);
 	for (const secret of [resident.name, resident.phone, note]) expect(after, secret).not.toContain(secret);

@@ -120,6 +120,12 @@ test('five wrong PINs: a warning before the last, then the PIN key and the serve
 	expect(before.residents.length).toBeGreaterThanOrEqual(2);
 	await wrong();
 	await expect(page.getByRole('alert').filter({ hasText: '密码错误次数过多' })).toBeVisible();
+	// One clear state with the one action that works (issue 13, bug 5): no PIN field, no unlock
+	// button, no "离线也可以解锁" — the online sign-in, at once, without a reload.
+	await expect(page.locator('#pin-unlock')).toHaveCount(0);
+	await expect(lock.getByRole('button', { name: '解锁' })).toHaveCount(0);
+	await expect(lock).not.toContainText('离线也可以解锁');
+	await expect(lock.getByRole('button', { name: '联网重新登录' })).toBeVisible();
 	// The right PIN no longer opens anything here, and nothing of the PIN or key is readable.
 	const stored = await page.evaluate(() => Object.entries(localStorage).map(([k, v]) => `${k}=${v}`).join('\n'));
 	expect(stored).not.toContain(TEST_PIN);
@@ -135,7 +141,7 @@ test('five wrong PINs: a warning before the last, then the PIN key and the serve
 
 	// Online, the session cookie left on the tablet is not enough: the next load signs out first…
 	await context.setOffline(false);
-	await page.evaluate(() => location.assign('/field'));
+	await lock.getByRole('button', { name: '联网重新登录' }).click();
 	await page.waitForURL(/\/login/);
 	// …and the real sign-in sets a new PIN; the data opens again (recovery secret), the kept work
 	// reaches the server and the full pull brings the day back.

@@ -56,10 +56,12 @@ test('a tablet revoked while offline hands over its unsynced visit and photos, t
 	const admin = await office.newPage();
 	await login(admin, 'admin');
 	await admin.goto(`/admin/devices?user=${staff1}`);
-	const row = admin.locator('tr', { has: admin.locator(`input[name=id][value="${deviceId}"]`) });
+	const row = admin.locator(`tr[data-device="${deviceId}"]`);
 	await row.getByRole('button', { name: /撤销设备/ }).click();
+	// Revoking wipes the tablet: the page asks first (issue 13).
+	await row.getByRole('button', { name: '确认撤销' }).click();
 	await expect(admin.getByText('设备已撤销')).toBeVisible();
-	await expect(admin.locator(`input[name=id][value="${deviceId}"]`), 'a revoked tablet has no revoke button').toHaveCount(0);
+	await expect(row.getByRole('button', { name: /撤销设备/ }), 'a revoked tablet has no revoke button').toHaveCount(0);
 	expect(withDb(DATA_DIR, (db) => (db.prepare('select revoked_at from devices where id = ?').get(deviceId) as { revoked_at: string | null }).revoked_at)).not.toBeNull();
 
 	// 4. The tablet is back online: hand-over, then wipe, then the explanation.

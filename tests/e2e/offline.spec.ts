@@ -64,6 +64,9 @@ test('a visit completed offline survives a browser restart and syncs when the se
 		await networkBack(tablet);
 		await expect(page.getByTestId('pending')).toHaveText('待同步 0 项', { timeout: 20_000 });
 		await expect(page.getByRole('region', { name: '同步状态' })).toContainText('上次同步');
+		// Issue 13, bug 4: the completed visit says when it synced, not that it waits.
+		await expect(page.locator('.step').getByTestId('visit-sync')).toHaveText(/^已同步 \d\d:\d\d$/, { timeout: 30_000 });
+		await expect(page.locator('main')).not.toContainText('联网后自动同步');
 		await expect(page.getByRole('link', { name: /项需处理/ })).toHaveCount(0);
 		await tablet.close();
 

@@ -157,7 +157,8 @@ test('staff take the required photos in the in-app camera: listed as taken, ≤ 
 	const otherSlot = page.locator('li.slot[data-kind=other]');
 	await expect(otherSlot.getByTestId('photo')).toHaveCount(1, { timeout: 30_000 });
 	await expect(otherSlot).toContainText('已拍摄，等待上传');
-	await expect(page.getByTestId('photo-queue')).toHaveText(/照片 1 张待上传 · \d+ KB/);
+	await expect(page.getByTestId('photo-queue')).toHaveText(/照片上传中 · 剩 \d+ KB/);
+	await expect(page.getByTestId('pending')).toContainText('1 张照片');
 	// Online again: the queue sends it (the server side answers with a receipt).
 	await context.setOffline(false);
 	await expect(page.getByTestId('photo-queue')).toHaveCount(0, { timeout: 20_000 });

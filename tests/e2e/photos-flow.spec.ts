@@ -31,7 +31,8 @@ test('photos taken offline upload after a restart, the head reviews them, the ta
 	// 2. Offline: the whole visit, photos included, is done on the tablet.
 	await context.setOffline(true);
 	await workVisit(page, { lead: '王晓东', second: '李婷' });
-	await expect(page.getByTestId('photo-queue')).toContainText('照片 4 张待上传');
+	await expect(page.getByTestId('pending')).toContainText('4 张照片');
+	await expect(page.getByTestId('photo-queue')).toContainText('照片上传中');
 	expect(await pendingCount(page)).toBeGreaterThan(0);
 	const taken = await devicePhotos(page, visit.visitId);
 	expect(taken.map((p) => p.kind).sort()).toEqual(['id_back', 'id_front', 'signed_document', 'staff_with_customer']);
@@ -47,7 +48,7 @@ test('photos taken offline upload after a restart, the head reviews them, the ta
 	});
 	await tablet.goto(`/field/visits/${visit.visitId}`);
 	await expect(tablet.getByText(/上门已完成：已完成/)).toBeVisible();
-	await expect(tablet.getByTestId('photo-queue')).toContainText('照片 4 张待上传');
+	await expect(tablet.getByTestId('pending')).toHaveText('待同步：1 次上门、4 张照片');
 	expect((await devicePhotos(tablet, visit.visitId)).every((p) => p.hasBlob)).toBe(true);
 
 	// 4. Online again: the photos go up by themselves, the bar counts them down to zero.

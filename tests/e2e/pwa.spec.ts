@@ -1,5 +1,8 @@
-import { expect, test } from '@playwright/test';
-import { fieldLogin } from './field-helpers';
+import { chromium, expect, test } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureServiceWorker, fieldLogin, tabletOptions } from './field-helpers';
 
 /** The installable app: manifest, icons, a service worker that controls the field app and caches no API data. */
 test('manifest, icons and service worker make the field app installable and keep API data out of caches', async ({ page, request }) => {
@@ -27,4 +30,37 @@ test('manifest, icons and service worker make the field app installable and keep
 	expect(cached.length).toBeGreaterThan(10);
 	expect(cached).toContain('/field-shell');
 	expect(cached.filter((u) => u.startsWith('/api/') || u.startsWith('/approvals') || u.startsWith('/requests'))).toEqual([]);
+});
+
+/**
+ * Issue 13, bug 1: Chromium must find the app installable — which needs the pages to LINK the
+ * manifest. A persistent profile, because Chromium never installs from an off-the-record one
+ * (Playwright's ordinary contexts are): the errors it reports there are about the profile.
+ */
+test('Chromium reports no installability errors on /field and reads the linked manifest: name, icons, start URL, standalone', async ({ baseURL }) => {
+	test.setTimeout(90_000);
+	const profile = mkdtempSync(path.join(os.tmpdir(), 'doorstep-install-'));
+	const tablet = await chromium.launchPersistentContext(profile, tabletOptions(baseURL!));
+	try {
+		const page = tablet.pages()[0] ?? (await tablet.newPage());
+		// Every page links it: the sign-in page an installing user meets first, too.
+		await page.goto('/login');
+		await expect(page.locator('link[rel="manifest"]')).toHaveAttribute('href', '/manifest.webmanifest');
+		await fieldLogin(page, 'staff1');
+		await ensureServiceWorker(page);
+		const cdp = await tablet.newCDPSession(page);
+		const { url, errors, data } = await cdp.send('Page.getAppManifest');
+		expect(new URL(url).pathname).toBe('/manifest.webmanifest');
+		expect(errors).toEqual([]);
+		const manifest = JSON.parse(data ?? '{}') as { name: string; short_name: string; start_url: string; display: string; icons: { src: string; sizes: string }[] };
+		expect(manifest).toMatchObject({ name: '上门服务 Doorstep', short_name: '上门服务', start_url: '/field', display: 'standalone' });
+		expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+		// Chromium checks the manifest, icons and the service worker's control of the start URL.
+		await expect
+			.poll(async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors.map((e) => e.errorId), { timeout: 30_000 })
+			.toEqual([]);
+	} finally {
+		await tablet.close();
+		rmSync(profile, { recursive: true, force: true });
+	}
 });

@@ -242,6 +242,12 @@ test('the admin revokes a tablet on the devices page; its next push is still app
 		await expect(row).toContainText('使用中');
 		await expectAccessible(page);
 		await row.getByRole('button', { name: /撤销设备/ }).click();
+		// Revoking wipes the tablet: the page asks first; cancel keeps it (issue 13).
+		await expect(row).toContainText('然后清除本机上的全部上门数据');
+		await row.getByRole('button', { name: '取消' }).click();
+		await expect(row).toContainText('使用中');
+		await row.getByRole('button', { name: /撤销设备/ }).click();
+		await row.getByRole('button', { name: '确认撤销' }).click();
 		await expect(page.getByRole('status')).toContainText('设备已撤销');
 		await expect(row).toContainText('已撤销');
 		await expect(row.getByRole('button', { name: /撤销设备/ })).toHaveCount(0);

@@ -40,7 +40,7 @@ export interface VisitDraft {
 	visitId: string;
 	step: VisitStep;
 	travelStartedAt: string | null;
-	arrival: { at: string; lat: number; lng: number; accuracyM: number; distanceM: number | null } | null;
+	arrival: { at: string; lat: number; lng: number; accuracyM: number; distanceM: number | null; farReason?: string | null } | null;
 	/** Service code → ticked checklist item indices. */
 	checklist: Record<string, number[]>;
 	serviceOutcomes: Record<string, { outcome: ServiceOutcome; note: string | null }>;
@@ -92,6 +92,10 @@ export interface SyncStateRow {
 	revoked?: DeviceRevocation | null;
 	/** The administrator's idle-lock time as of the last pull (absent: the built-in default). */
 	lockIdleMinutes?: number;
+	/** Check-ins further than this from the pin ask for a reason (metres; absent: the default). */
+	checkInMaxDistanceM?: number;
+	/** Visit id → when the server last applied one of its mutations from here (visit-sync.ts). */
+	visitAppliedAt?: Record<string, string>;
 }
 
 export type PhotoStatus = 'queued' | 'uploading' | 'uploaded' | 'refused';

@@ -70,6 +70,8 @@ export interface Position {
 	accuracyM: number;
 	/** Distance to the resident's pin (see distanceMeters); null without a pin. */
 	distanceM: number | null;
+	/** Why the team checks in further than the branch's distance from the pin (issue 13). */
+	farReason?: string | null;
 }
 
 export function recordArrival(db: DoorstepDb, visitId: string, position: Position, now: Date = new Date()): Promise<VisitDraft> {

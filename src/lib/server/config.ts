@@ -33,6 +33,8 @@ export interface AppConfig {
 	/** Failed logins before the account is locked, and for how long. */
 	loginMaxFailures: number;
 	loginLockMinutes: number;
+	/** A check-in further than this from the resident's pin asks the team for a reason (metres). */
+	checkInMaxDistanceM: number;
 	/** Rate limits: failed sign-ins, photo uploads, sync pushes (lib/server/security/limits.ts). */
 	rateLimits: RateLimitConfig;
 	/** Where photo bytes live: a folder under dataDir (default) or S3-compatible storage. */
@@ -48,6 +50,8 @@ export interface AppConfig {
 		forcePathStyle: boolean;
 	};
 }
+
+import { CHECK_IN_DISTANCE, checkInDistanceOf } from '$lib/domain/check-in';
 
 function intFrom(value: string | undefined, fallback: number): number {
 	const n = Number.parseInt(value ?? '', 10);
@@ -73,6 +77,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 		sessionHours: intFrom(env.SESSION_HOURS, 12),
 		loginMaxFailures: intFrom(env.LOGIN_MAX_FAILURES, 5),
 		loginLockMinutes: intFrom(env.LOGIN_LOCK_MINUTES, 15),
+		checkInMaxDistanceM: checkInDistanceOf(intFrom(env.CHECKIN_MAX_DISTANCE_M, CHECK_IN_DISTANCE.default)),
 		rateLimits: readRateLimits(env),
 		photoStorage: env.PHOTO_STORAGE === 's3' ? 's3' : 'local',
 		s3: {

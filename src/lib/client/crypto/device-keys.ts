@@ -64,7 +64,12 @@ export const hasPin = (userId: string, store = defaultStore()) => !!readLock(use
  * the recovery wrapping holds when it opens with this secret (work kept after a PIN wipe), else a
  * new one. Returns the key for use (in memory only).
  */
-export async function setUpPin(userId: string, pin: string, secretB64: string, { iterations, store = defaultStore() }: { iterations?: number; store?: KeyValueStore } = {}): Promise<DataKeys> {
+export async function setUpPin(
+	userId: string,
+	pin: string,
+	secretB64: string,
+	{ iterations, store = defaultStore(), onKey }: { iterations?: number; store?: KeyValueStore; onKey?: KeyHandOff } = {}
+): Promise<DataKeys> {
 	const secretKey = await rawWrappingKey(fromBase64(secretB64));
 	const previous = readLock(userId, store);
 	let exportable: CryptoKey | null = null;
@@ -79,18 +84,26 @@ export async function setUpPin(userId: string, pin: string, secretB64: string, {
 	const recovery = await wrapDataKey(exportable, secretKey);
 	const pinWrapping = await wrapWithPin(exportable, pin, iterations ?? (await calibrateIterations()));
 	writeLock(userId, { pin: pinWrapping, recovery, wrongPins: 0 }, store);
+	await onKey?.(exportable);
 	return dataKeysFromRaw(await rawDataKey(exportable));
 }
+
+/**
+ * Given the opened (extractable) data key before it becomes DataKeys, to wrap it once more for
+ * a reload (session-resume.ts). It must not keep the key.
+ */
+export type KeyHandOff = (key: CryptoKey) => Promise<void>;
 
 export type UnlockResult = { ok: true; keys: DataKeys } | { ok: false; noPin: true } | ({ ok: false; noPin: false } & WrongPinOutcome);
 
 /** Opens the data key with the PIN; a wrong PIN counts, and the last one deletes the PIN wrapping. */
-export async function unlockWithPin(userId: string, pin: string, store = defaultStore()): Promise<UnlockResult> {
+export async function unlockWithPin(userId: string, pin: string, store = defaultStore(), onKey?: KeyHandOff): Promise<UnlockResult> {
 	const record = readLock(userId, store);
 	if (!record?.pin) return { ok: false, noPin: true };
 	const key = await unwrapWithPin(record.pin, pin, true);
 	if (key) {
 		if (record.wrongPins) writeLock(userId, { ...record, wrongPins: 0 }, store);
+		await onKey?.(key);
 		return { ok: true, keys: await dataKeysFromRaw(await rawDataKey(key)) };
 	}
 	const outcome = afterWrongPin(record.wrongPins);

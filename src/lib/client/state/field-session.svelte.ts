@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import { closeUserDb, deleteUserDb, openUserDb, readSyncState, type DoorstepDb } from '$lib/client/db';
 import { LOCK_IDLE_MINUTES, lockIdleMinutesOf } from '$lib/domain/lock-policy';
+import { CHECK_IN_DISTANCE, checkInDistanceOf } from '$lib/domain/check-in';
 import { SyncEngine } from '$lib/client/sync/engine';
 import { createHttpTransport } from '$lib/client/sync/http-transport';
 import type { Transport } from '$lib/client/sync/transport';
@@ -16,6 +17,11 @@ import { wireAutoLock } from './auto-lock';
 import type { DataKeys } from '$lib/client/crypto/data-keys';
 import { sealLegacyPhotoBytes } from '$lib/client/photos/bytes';
 import { wipeIfPinKeyGone } from '$lib/client/wrong-pin-wipe';
+import { resumeOnReload } from './resume-wiring';
+import { deviceLabel } from '$lib/domain/device-summary';
+import { rememberDeviceName, rememberedDeviceName } from './device-name';
+import { dataKeysFromRaw } from '$lib/client/crypto/data-keys';
+import { rawDataKey } from '$lib/client/crypto/keys';
 
 /** `wiped`: the admin revoked this tablet and it erased the user's data (the page says why). */
 export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped' | 'setup_pin' | 'locked';
@@ -42,8 +48,12 @@ export class FieldSession {
 	needsOnline = $state(false);
 	/** The administrator's idle-lock time, as of the last sync (lib/domain/lock-policy.ts). */
 	lockIdleMinutes = $state<number>(LOCK_IDLE_MINUTES.default);
+	/** Check-ins further than this from the pin ask for a reason (lib/domain/check-in.ts), as of the last sync. */
+	checkInMaxDistanceM = $state<number>(CHECK_IN_DISTANCE.default);
 	/** The data key, in memory only while unlocked (lib/client/crypto, issue 6). */
 	private dataKeys: DataKeys | null = null;
+	/** Unlocked across a reload within the idle window (crypto/session-resume.ts). */
+	private readonly resume = resumeOnReload(() => this.lockIdleMinutes * 60_000);
 	private online = false;
 	private cleanup: (() => void)[] = [];
 	private transport: Transport | null = null;
@@ -90,19 +100,28 @@ export class FieldSession {
 			return;
 		}
 		this.user = user;
-		// The app opens locked: the data key exists here only wrapped (PIN, recovery secret).
+		// Reloaded within the idle window of an unlocked session in this tab: open again.
+		const resumed = hasPin(user.id) ? await this.resume.take(user.id) : null;
+		if (resumed) {
+			this.dataKeys = await dataKeysFromRaw(await rawDataKey(resumed));
+			await this.resume.save(user.id, resumed);
+			await this.openStore(user, this.dataKeys);
+			return;
+		}
+		// Else the app opens locked: the data key exists here only wrapped (PIN, recovery secret).
 		this.needsOnline = !hasPin(user.id) && !this.online;
 		this.state = hasPin(user.id) || !this.online ? 'locked' : 'setup_pin';
 	}
 
 	/** First sign-in here (online), or after too many wrong PINs: a new PIN, the same data. */
-	async setPin(pin: string): Promise<boolean> {
+	async setPin(pin: string, deviceName = ''): Promise<boolean> {
 		const user = this.user;
 		if (!user || this.state !== 'setup_pin') return false;
 		const res = await fetch('/api/devices/secret', { headers: { accept: 'application/json' }, cache: 'no-store' });
 		if (!res.ok) return false;
 		const { secret } = (await res.json()) as { secret: string };
-		this.dataKeys = await setUpPin(user.id, pin, secret);
+		if (deviceName.trim()) rememberDeviceName(deviceName);
+		this.dataKeys = await setUpPin(user.id, pin, secret, { onKey: (key) => this.resume.save(user.id, key) });
 		await this.openStore(user, this.dataKeys);
 		return true;
 	}
@@ -111,21 +130,44 @@ export class FieldSession {
 	async unlock(pin: string): Promise<UnlockResult> {
 		const user = this.user;
 		if (!user || this.state !== 'locked') return { ok: false, noPin: true };
-		const result = await unlockWithPin(user.id, pin);
+		const result = await unlockWithPin(user.id, pin, undefined, (key) => this.resume.save(user.id, key));
 		if (result.ok) {
 			this.dataKeys = result.keys;
 			await this.openStore(user, result.keys);
 		} else if (result.noPin) {
 			this.needsOnline = true;
 		} else if (result.wipeAccess) {
+			// The PIN can no longer open anything here: the lock screen offers only the sign-in.
+			this.needsOnline = true;
 			await wipeIfPinKeyGone(user.id);
 		}
 		return result;
 	}
 
+	/**
+	 * The one way on once the PIN cannot open this tablet's data (too many wrong PINs, or no PIN
+	 * here): end the server session, then the sign-in page. The "sign out first" mark is cleared
+	 * only once the server confirmed the sign-out, so a cookie left on a lost tablet never sets a
+	 * new PIN. False when the server cannot be reached (the page says to connect first).
+	 */
+	async signInAgain(): Promise<boolean> {
+		const user = this.user;
+		try {
+			// Answered with a redirect to the sign-in page, which the fetch follows.
+			if (!(await fetch('/logout', { method: 'POST' })).ok) return false;
+		} catch {
+			return false;
+		}
+		if (user) signedOutAfterWipe(user.id);
+		forgetUser();
+		location.assign('/login?next=/field');
+		return true;
+	}
+
 	/** Locks now: the store, engine and key are dropped, the page shows only the lock screen. */
 	lock(): void {
 		if (this.state !== 'ready') return;
+		if (this.user) void this.resume.forget(this.user.id);
 		this.stop();
 		closeUserDb();
 		this.forgetKeys();
@@ -143,12 +185,13 @@ export class FieldSession {
 		this.db = await openUserDb(user.id, keys);
 		await sealLegacyPhotoBytes(this.db).catch(() => 0);
 		this.transport = createHttpTransport();
-		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, deviceLabel: navigator.userAgent.slice(0, 80) });
+		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, reachable: this.online ? true : false, deviceLabel: deviceLabel(rememberedDeviceName(), navigator.userAgent) });
 		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
 		this.wireTriggers(this.engine);
 		this.startPhotoQueue(this.db, this.engine);
 		this.watchRevocation(this.engine);
 		this.cleanup.push(wireAutoLock(() => this.lock(), { window, document }, { idleMs: () => this.lockIdleMinutes * 60_000 }));
+		this.cleanup.push(this.resume.followActivity(user.id, window));
 		this.followLockPolicy(this.db, this.engine);
 		this.state = 'ready';
 		await this.engine.start();
@@ -159,7 +202,10 @@ export class FieldSession {
 	private followLockPolicy(db: DoorstepDb, engine: SyncEngine): void {
 		const read = () =>
 			void readSyncState(db)
-				.then((s) => (this.lockIdleMinutes = lockIdleMinutesOf(s.lockIdleMinutes)))
+				.then((s) => {
+					this.lockIdleMinutes = lockIdleMinutesOf(s.lockIdleMinutes);
+					this.checkInMaxDistanceM = checkInDistanceOf(s.checkInMaxDistanceM);
+				})
 				.catch(() => undefined);
 		read();
 		this.cleanup.push(onSyncSuccess(engine, read));
@@ -228,6 +274,7 @@ export class FieldSession {
 		const report = await wipeIfHandedOver({ db, deleteDb: deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
 		if (!report) return;
 		forgetLock(user.id);
+		await this.resume.forget(user.id);
 		this.forgetKeys();
 		forgetUser();
 		this.wiped = rememberWipe(revokedAt);
@@ -268,6 +315,7 @@ export class FieldSession {
 		const pending = (this.status?.pending ?? 0) + (this.status?.conflicts.length ?? 0) + this.photosUnsynced;
 		// Locked, nothing is known about unsynced work: the (closed) store is kept.
 		const unlocked = this.state === 'ready';
+		if (userId) await this.resume.forget(userId);
 		this.stop();
 		closeUserDb();
 		this.forgetKeys();

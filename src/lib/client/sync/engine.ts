@@ -12,7 +12,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { listConflicts, resolveConflict, type ConflictResolution } from './conflicts';
 import type { DeviceRevocation } from './protocol';
 import { visitsToDiscard } from './revocation';
-import { applyPushResults, countPending, nextBatch, outboxInOrder } from './outbox';
+import { applyPushResults, countPending, countPendingVisits, nextBatch, outboxInOrder } from './outbox';
 import { applyPull } from './pull-apply';
 import { createStatusStore, type StatusListener, type StatusStore, type SyncErrorMessage, type SyncStatus } from './status';
 import { errorMessageOf, TransportError, type Transport } from './transport';
@@ -42,6 +42,8 @@ export interface SyncEngineOptions {
 	/** Shown in the user's device list ("Tablet 3, Chrome"). */
 	deviceLabel?: string;
 	online?: boolean;
+	/** Whether the server answered just before (e.g. the session's own check at start); null: unknown. */
+	reachable?: boolean | null;
 	/** Runs a whole sync under a lock shared beyond this engine (other tabs). */
 	lock?: <T>(work: () => Promise<T>) => Promise<T>;
 	/** Batches per sync, so a long outbox never keeps the lock for ever. */
@@ -80,7 +82,9 @@ export class SyncEngine {
 		};
 		this.status = createStatusStore({
 			online: options.online ?? true,
+			reachable: options.reachable ?? null,
 			pending: 0,
+			pendingVisits: 0,
 			syncing: false,
 			lastSuccessAt: null,
 			lastError: null,
@@ -140,13 +144,14 @@ export class SyncEngine {
 	}
 
 	handleOnline(): Promise<SyncOutcome> {
-		this.status.set({ online: true });
+		// The network is up again; whether the server answers, the sync says.
+		this.status.set({ online: true, reachable: null });
 		this.failures = 0; // the network is back: no reason to wait out an old back-off
 		return this.syncNow();
 	}
 
 	handleOffline(): void {
-		this.status.set({ online: false, nextAttemptAt: null });
+		this.status.set({ online: false, reachable: false, nextAttemptAt: null });
 		this.clearTimer();
 	}
 
@@ -169,8 +174,8 @@ export class SyncEngine {
 
 	/** Recomputes what the status shows from the database. */
 	async refresh(): Promise<void> {
-		const [pending, conflicts] = await Promise.all([countPending(this.db), listConflicts(this.db)]);
-		this.status.set({ pending, conflicts });
+		const [pending, pendingVisits, conflicts] = await Promise.all([countPending(this.db), countPendingVisits(this.db), listConflicts(this.db)]);
+		this.status.set({ pending, pendingVisits, conflicts });
 	}
 
 	private async runOnce(): Promise<SyncOutcome> {
@@ -185,14 +190,15 @@ export class SyncEngine {
 			this.failures = 0;
 			const lastSuccessAt = new Date(this.clock.now()).toISOString();
 			await writeSyncState(this.db, { lastSuccessAt, lastError: null });
-			this.status.set({ lastSuccessAt, lastError: null });
+			this.status.set({ lastSuccessAt, lastError: null, reachable: true });
 			this.schedule(this.options.intervalMs);
 			return { ok: true };
 		} catch (err) {
 			const error = errorMessageOf(err);
 			this.failures++;
 			await writeSyncState(this.db, { lastError: error }).catch(() => {});
-			this.status.set({ lastError: error });
+			// A network error: the server did not answer. Any other: it did (and refused or failed).
+			this.status.set({ lastError: error, reachable: error === 'sync_err_network' ? false : error === 'sync_err_storage' ? this.status.get().reachable : true });
 			// Signed out: retrying cannot help until the user signs in again (a trigger resumes).
 			if (error !== 'sync_err_auth') this.schedule(backoffDelay(this.failures, this.random, this.options.backoff));
 			return { ok: false, error };

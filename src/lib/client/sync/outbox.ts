@@ -6,6 +6,7 @@
  */
 import { readSyncState, type DoorstepDb, type OutboxEntry } from '../db';
 import { toLocalVisit } from './pull-apply';
+import { rememberApplied } from './visit-sync';
 import { CLIENT_BATCH, type Mutation, type MutationResult, type MutationType, type PayloadByType } from './protocol';
 
 export const newMutationId = (): string => globalThis.crypto.randomUUID();
@@ -56,6 +57,12 @@ export async function countPending(db: DoorstepDb): Promise<number> {
 	return db.outbox.where('status').equals('pending').count();
 }
 
+/** Visits with pending mutations: one visit's many taps are one thing waiting, for people. */
+export async function countPendingVisits(db: DoorstepDb): Promise<number> {
+	const entries = await db.outbox.where('status').equals('pending').toArray();
+	return new Set(entries.map((e) => e.entityId)).size;
+}
+
 export function toMutation(entry: OutboxEntry, deviceId: string): Mutation {
 	const { id, type, entityId, baseVersion, payload, createdAt } = entry;
 	return { id, type, entityId, baseVersion, payload, createdAt, deviceId: entry.deviceId || deviceId } as Mutation;
@@ -87,7 +94,8 @@ export async function nextBatch(db: DoorstepDb, deviceId: string, limits = CLIEN
 export async function applyPushResults(db: DoorstepDb, batch: Mutation[], results: MutationResult[], now: Date = new Date()): Promise<void> {
 	const at = now.toISOString();
 	const byId = new Map(results.map((r) => [r.id, r]));
-	await db.transaction('rw', db.outbox, db.visits, db.residents, async () => {
+	await db.transaction('rw', db.outbox, db.visits, db.residents, db.syncState, async () => {
+		const applied: string[] = [];
 		for (const mutation of batch) {
 			const entry = await db.outbox.where('id').equals(mutation.id).first();
 			if (!entry) continue;
@@ -104,6 +112,7 @@ export async function applyPushResults(db: DoorstepDb, batch: Mutation[], result
 				});
 			} else {
 				await db.outbox.delete(entry.seq!);
+				applied.push(entry.entityId);
 				const local = result.visit ? await db.visits.get(result.visit.id) : undefined;
 				// Only refresh a visit the device holds, and never with an older version.
 				if (result.visit && local && local.withdrawnAt === null && result.visit.version >= local.version) {
@@ -111,6 +120,10 @@ export async function applyPushResults(db: DoorstepDb, batch: Mutation[], result
 					if (result.visit.resident) await db.residents.put(result.visit.resident);
 				}
 			}
+		}
+		if (applied.length) {
+			const state = await readSyncState(db);
+			await db.syncState.put({ ...state, visitAppliedAt: rememberApplied(state.visitAppliedAt, applied, at) });
 		}
 	});
 }

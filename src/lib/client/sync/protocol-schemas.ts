@@ -4,6 +4,7 @@
  * rejects only that mutation, as `invalid_payload`).
  */
 import * as v from 'valibot';
+import { FAR_REASON_MAX } from '$lib/domain/check-in';
 import { CONSENT_BY } from '$lib/domain/consent';
 import { isPhotoId, PHOTO_KINDS, PHOTO_LIMITS } from '$lib/domain/photos';
 import { VISIT_OUTCOMES } from '$lib/domain/status';
@@ -82,7 +83,8 @@ export const PAYLOAD_SCHEMAS: { [T in MutationType]: v.GenericSchema<unknown, Pa
 		lat: v.pipe(finite, v.minValue(-90), v.maxValue(90)),
 		lng: v.pipe(finite, v.minValue(-180), v.maxValue(180)),
 		accuracyM: v.pipe(finite, v.minValue(0)),
-		distanceM: v.nullable(v.pipe(finite, v.minValue(0)))
+		distanceM: v.nullable(v.pipe(finite, v.minValue(0))),
+		farReason: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(FAR_REASON_MAX))))
 	}),
 	'visit.checklist': v.object({
 		serviceCode,

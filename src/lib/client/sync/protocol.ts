@@ -58,6 +58,8 @@ export interface ArrivePayload {
 	accuracyM: number;
 	/** Distance to the resident's pin in metres; null when the resident has no pin. */
 	distanceM: number | null;
+	/** The team's reason for checking in further than the policy's distance from the pin (issue 13). */
+	farReason?: string | null;
 }
 export interface ChecklistPayload {
 	serviceCode: string;
@@ -177,7 +179,7 @@ export interface ServerProgress {
 	version: number;
 	travelStartedAt: string | null;
 	arrivedAt: string | null;
-	arrival: { lat: number; lng: number; accuracyM: number; distanceM: number | null } | null;
+	arrival: { lat: number; lng: number; accuracyM: number; distanceM: number | null; farReason?: string | null } | null;
 	checklist: Record<string, { ticked: number[]; at: string; by: string }>;
 	serviceOutcomes: Record<string, { outcome: ServiceOutcome; note: string | null; at: string; by: string }>;
 	consentSigned: boolean;
@@ -205,6 +207,11 @@ export interface SyncVisit {
 	second: { id: string; name: string };
 	services: string[];
 	resident: ResidentView | null;
+	/**
+	 * Who consented on the request (issue 13): the consent step starts from it. Optional: a
+	 * visit stored before this field existed has none (the step then starts from the resident).
+	 */
+	requestConsent?: { by: ConsentBy; name: string; relation: string | null };
 	/** The visit row's version: the `baseVersion` of mutations made on this visit. */
 	version: number;
 	progress: ServerProgress | null;
@@ -245,7 +252,7 @@ export interface PullResponse {
 	reset: boolean;
 	serverTime: string;
 	/** The administrator's field-app policy, sent with every pull (lib/domain/lock-policy.ts). */
-	policy: { lockIdleMinutes: number };
+	policy: { lockIdleMinutes: number; checkInMaxDistanceM?: number };
 }
 
 export interface DeviceInfo {

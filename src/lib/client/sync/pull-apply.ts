@@ -6,6 +6,7 @@
 import { readSyncState, type DoorstepDb, type LocalVisit } from '../db';
 import type { PullResponse, SyncVisit } from './protocol';
 import { lockIdleMinutesOf } from '$lib/domain/lock-policy';
+import { checkInDistanceOf } from '$lib/domain/check-in';
 
 export function toLocalVisit(visit: SyncVisit, receivedAt: string): LocalVisit {
 	const { resident, ...rest } = visit;
@@ -65,7 +66,8 @@ export async function applyPull(db: DoorstepDb, response: PullResponse, now: Dat
 		const state = await readSyncState(db);
 		// The lock policy is kept for offline starts; a server without one leaves the last value.
 		const lockIdleMinutes = response.policy ? lockIdleMinutesOf(response.policy.lockIdleMinutes) : state.lockIdleMinutes;
-		await db.syncState.put({ ...state, cursor: response.cursor, lockIdleMinutes });
+		const checkInMaxDistanceM = checkInDistanceOf(response.policy?.checkInMaxDistanceM ?? state.checkInMaxDistanceM);
+		await db.syncState.put({ ...state, cursor: response.cursor, lockIdleMinutes, checkInMaxDistanceM });
 	});
 	await pruneLocal(db);
 }

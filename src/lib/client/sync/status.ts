@@ -17,9 +17,17 @@ export type SyncErrorMessage =
 	| 'sync_err_revoked';
 
 export interface SyncStatus {
+	/** What the browser says (navigator.onLine and its events): a network interface is up. */
 	online: boolean;
+	/**
+	 * Whether the server answered the last attempt (true), could not be reached (false), or
+	 * nothing was tried yet (null). "Online" on screen means this, not just `online`.
+	 */
+	reachable: boolean | null;
 	/** Mutations waiting to be sent (rejected ones are in `conflicts`). */
 	pending: number;
+	/** Visits those pending mutations belong to: what the bar counts for people. */
+	pendingVisits: number;
 	syncing: boolean;
 	lastSuccessAt: string | null;
 	lastError: SyncErrorMessage | null;

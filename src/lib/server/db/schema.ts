@@ -216,6 +216,8 @@ export interface VisitProgressTable {
 	arrival_lng: number | null;
 	arrival_accuracy_m: number | null;
 	arrival_distance_m: number | null;
+	/** Why the team checked in far from the resident's pin (migration 012), or null. */
+	arrival_far_reason: string | null;
 	/** JSON text: `{ [serviceCode]: { ticked, at, by } }`. */
 	checklist: Generated<string>;
 	/** JSON text: `{ [serviceCode]: { outcome, note, at, by } }`. */

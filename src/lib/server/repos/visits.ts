@@ -1,4 +1,5 @@
 import type { Mobility, PlaceType, Urgency } from '$lib/domain/services';
+import type { ConsentBy } from '$lib/domain/consent';
 import type { RequestStatus, VisitOutcome } from '$lib/domain/status';
 import type { VisitRow, VisitUpdate } from '$lib/server/db/schema';
 import { isoNow, parseJsonList, type Db, type UpdateResult } from './common';
@@ -34,6 +35,8 @@ export interface VisitListItem extends Visit {
 	services: string[];
 	urgency: Urgency;
 	notes: string;
+	/** Who gave consent on the request (the resident, a guardian or an agent), and their name. */
+	requestConsent: { by: ConsentBy; name: string; relation: string | null };
 	/** Full values: pass through `residentView()` before sending to a page. */
 	resident: ResidentBrief;
 	communityName: string;
@@ -144,6 +147,9 @@ export function visitListQuery(db: Db) {
 			'requests.urgency as urgency',
 			'requests.notes as notes',
 			'requests.community_id as community_id',
+			'requests.consent_by as consent_by',
+			'requests.consent_name as consent_name',
+			'requests.consent_relation as consent_relation',
 			'residents.id as r_id',
 			'residents.name as r_name',
 			'residents.phone as r_phone',
@@ -178,6 +184,7 @@ export function toVisitListItem(row: VisitListRow): VisitListItem {
 		services: parseJsonList<string>(row.services),
 		urgency: row.urgency as Urgency,
 		notes: row.notes,
+		requestConsent: { by: row.consent_by as ConsentBy, name: row.consent_name, relation: row.consent_relation },
 		resident: {
 			id: row.r_id,
 			name: row.r_name,

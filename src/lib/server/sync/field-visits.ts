@@ -50,6 +50,7 @@ function toSyncVisit(user: SessionUser, v: VisitListItem): SyncVisit {
 		lead: { id: v.leadStaffId, name: v.leadStaffName },
 		second: { id: v.secondStaffId, name: v.secondStaffName },
 		services: v.services,
+		requestConsent: v.requestConsent,
 		resident: residentView(viewerOf(user), v.resident, scope, 'visit', config().idMaskPolicy),
 		version: v.version,
 		progress: null,

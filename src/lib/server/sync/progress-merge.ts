@@ -24,7 +24,7 @@ import type {
 export interface ProgressState {
 	travelStartedAt: string | null;
 	arrivedAt: string | null;
-	arrival: { lat: number; lng: number; accuracyM: number; distanceM: number | null } | null;
+	arrival: { lat: number; lng: number; accuracyM: number; distanceM: number | null; farReason: string | null } | null;
 	checklist: Record<string, { ticked: number[]; at: string; by: string }>;
 	serviceOutcomes: Record<string, { outcome: ServiceOutcome; note: string | null; at: string; by: string }>;
 	consent: CompletePayload['consent'];
@@ -61,7 +61,7 @@ export function mergeArrive(state: ProgressState, p: ArrivePayload): ProgressSta
 		...state,
 		// A skipped 出发 stays unrecorded: the evidence must not show the arrival as a departure.
 		arrivedAt: iso(p.at),
-		arrival: { lat: p.lat, lng: p.lng, accuracyM: p.accuracyM, distanceM: p.distanceM }
+		arrival: { lat: p.lat, lng: p.lng, accuracyM: p.accuracyM, distanceM: p.distanceM, farReason: p.farReason?.trim() || null }
 	};
 }
 

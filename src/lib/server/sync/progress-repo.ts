@@ -28,7 +28,8 @@ function toState(row: VisitProgressRow): ProgressState {
 					lat: Number(row.arrival_lat),
 					lng: Number(row.arrival_lng),
 					accuracyM: Number(row.arrival_accuracy_m ?? 0),
-					distanceM: row.arrival_distance_m === null ? null : Number(row.arrival_distance_m)
+					distanceM: row.arrival_distance_m === null ? null : Number(row.arrival_distance_m),
+					farReason: row.arrival_far_reason ?? null
 				}
 			: null,
 		checklist: parseJson(row.checklist, {}),
@@ -73,6 +74,7 @@ function columns(state: ProgressState) {
 		arrival_lng: state.arrival?.lng ?? null,
 		arrival_accuracy_m: state.arrival?.accuracyM ?? null,
 		arrival_distance_m: state.arrival?.distanceM ?? null,
+		arrival_far_reason: state.arrival?.farReason ?? null,
 		checklist: JSON.stringify(state.checklist),
 		service_outcomes: JSON.stringify(state.serviceOutcomes),
 		consent_by: state.consent?.consentBy ?? null,

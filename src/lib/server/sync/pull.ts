@@ -7,6 +7,7 @@ import { inTransaction } from '$lib/server/workflow/context';
 import { decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { listSyncVisits } from './field-visits';
 import { readLockIdleMinutes } from '$lib/server/security/lock-policy';
+import { config } from '$lib/server/config';
 
 /** The catalogue with the checklists of the default services (both languages: offline switch). */
 export async function syncServices(db: Db): Promise<SyncService[]> {
@@ -49,6 +50,6 @@ export async function pullChanges(db: Db, user: SessionUser, cursor: string | nu
 		services: previous?.services === servicesFp ? null : services,
 		reset: previous === null,
 		serverTime: now.toISOString(),
-		policy: { lockIdleMinutes }
+		policy: { lockIdleMinutes, checkInMaxDistanceM: config().checkInMaxDistanceM }
 	};
 }

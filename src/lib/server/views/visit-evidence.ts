@@ -6,6 +6,8 @@ import { loadProgress } from '$lib/server/sync/progress-repo';
 import { loadEvidenceReviews } from '$lib/server/workflow/review';
 import { requiredPhotoKinds, type PhotoKind } from '$lib/domain/photos';
 import { visitPhotos } from './visit-photos';
+import { config } from '$lib/server/config';
+import { needsFarReason } from '$lib/domain/check-in';
 
 export interface EvidenceContext {
 	id: string;
@@ -29,6 +31,7 @@ export async function visitEvidence(db: Db, user: SessionUser, request: Evidence
 	const name = new Map(staff.map((u) => [u.id, u.displayName]));
 	const recorded = visits.filter((v) => v.status === 'visited' || v.visitedAt);
 	const reviews = await loadEvidenceReviews(db, recorded.map((v) => v.id));
+	const maxM = config().checkInMaxDistanceM;
 	return Promise.all(
 		recorded.map(async (v) => {
 			const [{ state }, photos] = await Promise.all([loadProgress(db, v.id), visitPhotos(db, v.id, request.pin ?? null, request.requiredPhotos ?? [])]);
@@ -45,6 +48,8 @@ export async function visitEvidence(db: Db, user: SessionUser, request: Evidence
 				travelStartedAt: state.travelStartedAt,
 				arrivedAt: state.arrivedAt,
 				arrival: state.arrival,
+				// A check-in beyond the branch's distance from the pin, with the team's reason (issue 13).
+				farCheckIn: needsFarReason(state.arrival?.distanceM ?? null, maxM) ? { maxM, reason: state.arrival?.farReason ?? null } : null,
 				serviceOutcomes: state.serviceOutcomes,
 				consent: state.consent,
 				confirmedBy: state.confirmedBy.map((id) => name.get(id) ?? id),

@@ -125,6 +125,11 @@ try {
 			.filter((c) => c.id !== 'performance')
 			.flatMap((c) => c.auditRefs.filter((r) => r.weight > 0 && (lhr.audits[r.id]?.score ?? 1) < 1).map((r) => r.id));
 		if (failed.length) console.log(`  failing: ${[...new Set(failed)].join(', ')}`);
+		// What Lighthouse says would make the page faster (opportunities worth 100 ms or more).
+		const slow = Object.values(lhr.audits)
+			.filter((a) => (a.details as { type?: string; overallSavingsMs?: number } | undefined)?.type === 'opportunity' && ((a.details as { overallSavingsMs?: number }).overallSavingsMs ?? 0) >= 100)
+			.map((a) => `${a.id} ${Math.round((a.details as { overallSavingsMs: number }).overallSavingsMs)} ms`);
+		if (slow.length) console.log(`  opportunities: ${slow.join(', ')}`);
 	}
 } finally {
 	await browser.close();

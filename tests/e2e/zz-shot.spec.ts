@@ -1,0 +1,22 @@
+import { expect, test } from '@playwright/test';
+import { shanghaiDate } from './helpers';
+import { fieldLogin, openVisitFromDayList, planVisit, tabletOptions } from './field-helpers';
+const { geolocation } = tabletOptions('');
+test.use({ permissions: ['geolocation'], geolocation });
+test('shots', async ({ page, baseURL }) => {
+	test.setTimeout(120_000);
+	const date = shanghaiDate(11);
+	const visit = await planVisit(baseURL!, '.tmp/e2e-data', { date, start: '16:00', end: '16:45', lead: 'staff1', second: 'staff2', tag: '截图老人' });
+	await fieldLogin(page, 'staff1');
+	await openVisitFromDayList(page, date, visit.residentName);
+	await page.getByRole('navigation', { name: '上门步骤' }).getByRole('button', { name: '4. 知情同意与签名' }).click();
+	await page.screenshot({ path: '/tmp/i13e/shot-step.png' });
+	await page.getByRole('button', { name: '给客户看（大字）' }).click();
+	await expect(page.getByTestId('customer-view')).toBeVisible();
+	await page.screenshot({ path: '/tmp/i13e/shot-view.png' });
+	await page.getByTestId('customer-view').evaluate((d) => d.scrollTo(0, 99999));
+	await page.screenshot({ path: '/tmp/i13e/shot-view-bottom.png' });
+	await page.setViewportSize({ width: 800, height: 1280 });
+	await page.getByTestId('customer-view').evaluate((d) => d.scrollTo(0, 0));
+	await page.screenshot({ path: '/tmp/i13e/shot-portrait.png' });
+});

@@ -22,7 +22,7 @@ interface VisitRow {
 test('approving with a suggested slot books that slot and team', async ({ page }) => {
 	await login(page, 'head1');
 	// The inbox opens on the requests waiting for a decision: take the first.
-	const link = page.locator('article.request h3 a').first();
+	const link = page.locator('article.request h2 a').first();
 	const requestId = (await link.getAttribute('href'))!.split('/').pop()!;
 	await link.click();
 	await page.waitForURL(`**/approvals/${requestId}`);

@@ -253,17 +253,8 @@ export async function deleteUserDb(userId: string): Promise<void> {
 	await Dexie.delete(userDbName(userId));
 }
 
-export async function readSyncState(db: DoorstepDb): Promise<SyncStateRow> {
-	return (
-		(await db.syncState.get('sync')) ?? { key: 'sync', deviceId: null, cursor: null, lastSuccessAt: null, lastError: null, lastAttemptAt: null }
-	);
-}
-
-export async function writeSyncState(db: DoorstepDb, patch: Partial<Omit<SyncStateRow, 'key'>>): Promise<void> {
-	await db.transaction('rw', db.syncState, async () => {
-		await db.syncState.put({ ...(await readSyncState(db)), ...patch });
-	});
-}
+// In their own module (no Dexie import), so that pages can use them without loading Dexie.
+export { readSyncState, writeSyncState } from './sync-state';
 
 /** A visit with its resident, as the visit page shows it. */
 export async function getVisitWithResident(db: DoorstepDb, visitId: string): Promise<(LocalVisit & { resident: LocalResident | null }) | null> {

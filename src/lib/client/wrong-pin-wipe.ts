@@ -9,9 +9,7 @@
  * It runs without the data key: it decides on the fields that stay readable in a sealed row
  * (db.ts SEALED_TABLES: ids, outbox entity and status, photo visit and receipt).
  */
-import Dexie from 'dexie';
 import { readLock } from './crypto/device-keys';
-import { userDbName } from './db';
 
 export interface WipeInput {
 	visitIds: string[];
@@ -47,6 +45,8 @@ export function planWrongPinWipe(input: WipeInput): WipePlan {
 
 /** Erases the server copies from the user's (closed) database; returns what it deleted. */
 export async function wipeAfterWrongPins(dbName: string): Promise<WipePlan | null> {
+	// Loaded here, not with the lock screen: only this rare path needs Dexie before an unlock.
+	const { default: Dexie } = await import('dexie');
 	if (!(await Dexie.exists(dbName))) return null;
 	// No schema and no sealing middleware: the stored rows as they are, clear fields only.
 	const raw = new Dexie(dbName);
@@ -83,5 +83,6 @@ export async function wipeAfterWrongPins(dbName: string): Promise<WipePlan | nul
  */
 export async function wipeIfPinKeyGone(userId: string): Promise<void> {
 	if (!readLock(userId)?.signOutFirst) return;
+	const { userDbName } = await import('./db');
 	await wipeAfterWrongPins(userDbName(userId)).catch(() => null);
 }

@@ -1,27 +1,28 @@
 import { getContext, setContext } from 'svelte';
-import { closeUserDb, deleteUserDb, openUserDb, readSyncState, type DoorstepDb } from '$lib/client/db';
+import type { DoorstepDb } from '$lib/client/db';
 import { LOCK_IDLE_MINUTES, lockIdleMinutesOf } from '$lib/domain/lock-policy';
 import { CHECK_IN_DISTANCE, checkInDistanceOf } from '$lib/domain/check-in';
-import { SyncEngine } from '$lib/client/sync/engine';
-import { createHttpTransport } from '$lib/client/sync/http-transport';
+import type { SyncEngine } from '$lib/client/sync/engine';
 import type { Transport } from '$lib/client/sync/transport';
-import { readHandOver, revocationStep, wipeIfHandedOver } from '$lib/client/sync/revocation';
 import { forgetWipe, rememberWipe, wipeNotice, type WipeNotice } from './wipe-notice';
-import { requestBackgroundSync, wireBrowserTriggers } from '$lib/client/sync/triggers';
 import type { SyncStatus } from '$lib/client/sync/status';
 import type { PhotoQueueStatus, PhotoUploadQueue } from '$lib/client/photos/upload-queue';
-import { onSyncSuccess, wirePhotoQueue } from './photo-queue-wiring';
 import { fetchCurrentUser, forgetUser, rememberUser, rememberedUser, type FieldUser } from './field-user';
 import { forgetLock, hasPin, readLock, setUpPin, signedOutAfterWipe, unlockWithPin, type UnlockResult } from '$lib/client/crypto/device-keys';
 import { wireAutoLock } from './auto-lock';
+import { idleLockMs } from '$lib/domain/customer-view';
 import type { DataKeys } from '$lib/client/crypto/data-keys';
-import { sealLegacyPhotoBytes } from '$lib/client/photos/bytes';
 import { wipeIfPinKeyGone } from '$lib/client/wrong-pin-wipe';
 import { resumeOnReload } from './resume-wiring';
 import { deviceLabel } from '$lib/domain/device-summary';
 import { rememberDeviceName, rememberedDeviceName } from './device-name';
 import { dataKeysFromRaw } from '$lib/client/crypto/data-keys';
 import { rawDataKey } from '$lib/client/crypto/keys';
+
+/** The unlocked part of the app, loaded when the PIN first opens the data (field-store.ts). */
+type Store = typeof import('./field-store');
+let storeModule: Promise<Store> | null = null;
+const loadStore = (): Promise<Store> => (storeModule ??= import('./field-store'));
 
 /** `wiped`: the admin revoked this tablet and it erased the user's data (the page says why). */
 export type SessionState = 'starting' | 'ready' | 'signed_out' | 'wiped' | 'setup_pin' | 'locked';
@@ -50,6 +51,8 @@ export class FieldSession {
 	lockIdleMinutes = $state<number>(LOCK_IDLE_MINUTES.default);
 	/** Check-ins further than this from the pin ask for a reason (lib/domain/check-in.ts), as of the last sync. */
 	checkInMaxDistanceM = $state<number>(CHECK_IN_DISTANCE.default);
+	/** The consent is shown full screen to the customer: no time limit hurries them (domain/customer-view.ts). */
+	customerView = $state(false);
 	/** The data key, in memory only while unlocked (lib/client/crypto, issue 6). */
 	private dataKeys: DataKeys | null = null;
 	/** Unlocked across a reload within the idle window (crypto/session-resume.ts). */
@@ -59,6 +62,8 @@ export class FieldSession {
 	private transport: Transport | null = null;
 	private checking = false;
 	private recheck = false;
+	/** The loaded field-store module: set from the first unlock on (the app is unlocked only then). */
+	private store: Store | null = null;
 
 	/** Revoked by the admin: the tablet hands over its work and takes no new work. */
 	get revoked(): boolean {
@@ -169,7 +174,7 @@ export class FieldSession {
 		if (this.state !== 'ready') return;
 		if (this.user) void this.resume.forget(this.user.id);
 		this.stop();
-		closeUserDb();
+		this.store?.closeUserDb();
 		this.forgetKeys();
 		this.state = 'locked';
 	}
@@ -181,39 +186,41 @@ export class FieldSession {
 	}
 
 	private async openStore(user: FieldUser, keys: DataKeys): Promise<void> {
+		const store = (this.store = await loadStore());
 		// The first open after the update seals the rows (db.ts version 3), then the photo bytes.
-		this.db = await openUserDb(user.id, keys);
-		await sealLegacyPhotoBytes(this.db).catch(() => 0);
-		this.transport = createHttpTransport();
-		this.engine = new SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, reachable: this.online ? true : false, deviceLabel: deviceLabel(rememberedDeviceName(), navigator.userAgent) });
+		this.db = await store.openUserDb(user.id, keys);
+		await store.sealLegacyPhotoBytes(this.db).catch(() => 0);
+		this.transport = store.createHttpTransport();
+		this.engine = new store.SyncEngine({ db: this.db, transport: this.transport, online: navigator.onLine, reachable: this.online ? true : false, deviceLabel: deviceLabel(rememberedDeviceName(), navigator.userAgent) });
 		this.cleanup.push(this.engine.subscribe((s) => (this.status = s)));
-		this.wireTriggers(this.engine);
-		this.startPhotoQueue(this.db, this.engine);
+		this.wireTriggers(store, this.engine);
+		this.startPhotoQueue(store, this.db, this.engine);
 		this.watchRevocation(this.engine);
-		this.cleanup.push(wireAutoLock(() => this.lock(), { window, document }, { idleMs: () => this.lockIdleMinutes * 60_000 }));
+		this.cleanup.push(wireAutoLock(() => this.lock(), { window, document }, { idleMs: () => idleLockMs(this.lockIdleMinutes, this.customerView) }));
 		this.cleanup.push(this.resume.followActivity(user.id, window));
-		this.followLockPolicy(this.db, this.engine);
+		this.followLockPolicy(store, this.db, this.engine);
 		this.state = 'ready';
 		await this.engine.start();
 		void navigator.storage?.persist?.();
 	}
 
 	/** The idle-lock time the last pull stored (kept for offline starts), re-read after each sync. */
-	private followLockPolicy(db: DoorstepDb, engine: SyncEngine): void {
+	private followLockPolicy(store: Store, db: DoorstepDb, engine: SyncEngine): void {
 		const read = () =>
-			void readSyncState(db)
+			void store
+				.readSyncState(db)
 				.then((s) => {
 					this.lockIdleMinutes = lockIdleMinutesOf(s.lockIdleMinutes);
 					this.checkInMaxDistanceM = checkInDistanceOf(s.checkInMaxDistanceM);
 				})
 				.catch(() => undefined);
 		read();
-		this.cleanup.push(onSyncSuccess(engine, read));
+		this.cleanup.push(store.onSyncSuccess(engine, read));
 	}
 
 	/** Online/offline, returning to the app, and Background Sync where the browser has it. */
-	private wireTriggers(engine: SyncEngine): void {
-		this.cleanup.push(wireBrowserTriggers(engine, { window, document }), () => engine.stop());
+	private wireTriggers(store: Store, engine: SyncEngine): void {
+		this.cleanup.push(store.wireBrowserTriggers(engine, { window, document }), () => engine.stop());
 		const onMessage = (event: MessageEvent) => {
 			if (event.data?.type === 'doorstep-sync') void engine.handleBackgroundSync();
 		};
@@ -221,8 +228,8 @@ export class FieldSession {
 		this.cleanup.push(() => navigator.serviceWorker?.removeEventListener('message', onMessage));
 	}
 
-	private startPhotoQueue(db: DoorstepDb, engine: SyncEngine): void {
-		const { queue, unwire } = wirePhotoQueue(db, engine, (s) => (this.photoStatus = s));
+	private startPhotoQueue(store: Store, db: DoorstepDb, engine: SyncEngine): void {
+		const { queue, unwire } = store.wirePhotoQueue(db, engine, (s) => (this.photoStatus = s));
 		this.photoQueue = queue;
 		this.cleanup.push(unwire);
 	}
@@ -259,10 +266,10 @@ export class FieldSession {
 	}
 
 	private async handOverOrWipe(): Promise<void> {
-		const { db, engine, transport, user } = this;
-		if (!db || !engine || !transport || !user || this.status?.syncing || this.photoStatus?.uploading) return;
-		const state = await readHandOver(db);
-		const step = revocationStep(state);
+		const { db, engine, transport, user, store } = this;
+		if (!db || !engine || !transport || !user || !store || this.status?.syncing || this.photoStatus?.uploading) return;
+		const state = await store.readHandOver(db);
+		const step = store.revocationStep(state);
 		if (step === 'hand_over') {
 			if (state.pendingMutations + state.rejectedWork > 0) void engine.changed();
 			if (state.photosWaiting > 0) void this.photoQueue?.kick();
@@ -271,7 +278,7 @@ export class FieldSession {
 		if (step !== 'wipe') return;
 		const revokedAt = this.status?.revoked?.revokedAt ?? null;
 		this.stop();
-		const report = await wipeIfHandedOver({ db, deleteDb: deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
+		const report = await store.wipeIfHandedOver({ db, deleteDb: store.deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
 		if (!report) return;
 		forgetLock(user.id);
 		await this.resume.forget(user.id);
@@ -301,7 +308,8 @@ export class FieldSession {
 	changed(): void {
 		void this.engine?.changed();
 		// If the push cannot happen now, let the browser wake us when the network is back.
-		void navigator.serviceWorker?.ready.then((registration) => requestBackgroundSync(registration as never));
+		const store = this.store;
+		if (store) void navigator.serviceWorker?.ready.then((registration) => store.requestBackgroundSync(registration as never));
 	}
 
 	/**
@@ -316,11 +324,12 @@ export class FieldSession {
 		// Locked, nothing is known about unsynced work: the (closed) store is kept.
 		const unlocked = this.state === 'ready';
 		if (userId) await this.resume.forget(userId);
+		const store = this.store;
 		this.stop();
-		closeUserDb();
+		store?.closeUserDb();
 		this.forgetKeys();
-		if (userId && unlocked && pending === 0) {
-			await deleteUserDb(userId);
+		if (userId && unlocked && pending === 0 && store) {
+			await store.deleteUserDb(userId);
 			forgetLock(userId);
 		}
 		forgetUser();

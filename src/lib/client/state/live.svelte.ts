@@ -1,4 +1,7 @@
-import { liveQuery } from 'dexie';
+// Dexie comes with the unlocked store (state/field-store.ts); a Live exists only once a database
+// is open, so by then this import resolves from the module cache.
+let liveQuery: typeof import('dexie').liveQuery | null = null;
+const loadLiveQuery = () => import('dexie').then((d) => (liveQuery = d.liveQuery));
 
 /**
  * A Dexie live query as a rune: `current` follows the database (also changes made by the sync
@@ -10,9 +13,18 @@ export class Live<T> {
 	current = $state.raw<T | undefined>(undefined);
 	loaded = $state(false);
 	private subscription: { unsubscribe(): void } | null = null;
+	private stopped = false;
 
 	constructor(query: () => Promise<T> | T) {
-		this.subscription = liveQuery(query).subscribe({
+		if (liveQuery) this.subscribe(liveQuery, query);
+		else
+			void loadLiveQuery().then((lq) => {
+				if (!this.stopped) this.subscribe(lq, query);
+			});
+	}
+
+	private subscribe(lq: typeof import('dexie').liveQuery, query: () => Promise<T> | T): void {
+		this.subscription = lq(query).subscribe({
 			next: (value) => {
 				this.current = value;
 				this.loaded = true;
@@ -24,6 +36,7 @@ export class Live<T> {
 	}
 
 	stop(): void {
+		this.stopped = true;
 		this.subscription?.unsubscribe();
 		this.subscription = null;
 	}

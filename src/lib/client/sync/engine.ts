@@ -7,7 +7,8 @@
  * navigator.locks). A failed sync is retried with exponential back-off and jitter; a success
  * schedules the next periodic sync while the app is open and visible.
  */
-import { readSyncState, writeSyncState, type DoorstepDb } from '../db';
+import type { DoorstepDb } from '../db';
+import { readSyncState, writeSyncState } from '../sync-state';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { listConflicts, resolveConflict, type ConflictResolution } from './conflicts';
 import type { DeviceRevocation } from './protocol';

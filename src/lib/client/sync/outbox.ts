@@ -4,7 +4,8 @@
  * mutations of a visit with a rejection are held back, so nothing is applied on top of a
  * refused step without the user's say.
  */
-import { readSyncState, type DoorstepDb, type OutboxEntry } from '../db';
+import type { DoorstepDb, OutboxEntry } from '../db';
+import { readSyncState } from '../sync-state';
 import { toLocalVisit } from './pull-apply';
 import { rememberApplied } from './visit-sync';
 import { CLIENT_BATCH, type Mutation, type MutationResult, type MutationType, type PayloadByType } from './protocol';

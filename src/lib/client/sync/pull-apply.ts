@@ -3,7 +3,8 @@
  * unsynced work (anything in the outbox) is never deleted: it is kept, marked withdrawn, and
  * shown as a conflict until its mutations are decided or discarded.
  */
-import { readSyncState, type DoorstepDb, type LocalVisit } from '../db';
+import type { DoorstepDb, LocalVisit } from '../db';
+import { readSyncState } from '../sync-state';
 import type { PullResponse, SyncVisit } from './protocol';
 import { lockIdleMinutesOf } from '$lib/domain/lock-policy';
 import { checkInDistanceOf } from '$lib/domain/check-in';

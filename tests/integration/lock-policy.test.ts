@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { lockPolicySchema, LOCK_IDLE_MINUTES } from '$lib/domain/lock-policy';
+import { CHECK_IN_DISTANCE } from '$lib/domain/check-in';
 import { fieldErrors } from '$lib/domain/schemas';
 import { verifyAuditChains } from '$lib/server/audit-chain/store';
 import { listAuditForEntity } from '$lib/server/repos/audit';
@@ -25,12 +26,12 @@ describe.each(DIALECTS)('field-app lock policy on %s', (dialect) => {
 		const admin = await sessionUserOf(t.db, 'admin');
 		const staff = await sessionUserOf(t.db, 'staff1');
 		expect(await readLockIdleMinutes(t.db)).toBe(LOCK_IDLE_MINUTES.default);
-		expect((await pullChanges(t.db, staff, null)).policy).toEqual({ lockIdleMinutes: 5 });
+		expect((await pullChanges(t.db, staff, null)).policy).toEqual({ lockIdleMinutes: 5, checkInMaxDistanceM: CHECK_IN_DISTANCE.default });
 
 		expect(await setLockIdleMinutes(t.db, admin, 2)).toBe(true);
 		expect(await setLockIdleMinutes(t.db, admin, 2)).toBe(false); // no change, no entry
 		expect(await readLockIdleMinutes(t.db)).toBe(2);
-		expect((await pullChanges(t.db, staff, null)).policy).toEqual({ lockIdleMinutes: 2 });
+		expect((await pullChanges(t.db, staff, null)).policy).toEqual({ lockIdleMinutes: 2, checkInMaxDistanceM: CHECK_IN_DISTANCE.default });
 		const entries = await listAuditForEntity(t.db, 'settings', 'field_lock_idle_minutes');
 		expect(entries.map((e) => [e.action, e.actorId])).toEqual([['lock_policy_set', admin.id]]);
 		expect(entries[0].details).toEqual({ before: 5, after: 2 });

@@ -22,7 +22,8 @@ export const AUDIT_ACTIONS = [
 	'visit_cancel',
 	'photo_upload',
 	'lock_policy_set',
-	'photo_superseded'
+	'photo_superseded',
+	'reminder_sent'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
 

@@ -10,12 +10,15 @@ import { guardRoute } from '$lib/server/auth/guard';
 import { securityHeaders } from '$lib/server/http/headers';
 import { tileImageSource } from '$lib/server/security/csp';
 import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
+import { startBackgroundJobs } from '$lib/server/jobs/start';
 
 /** Runs once at start: migrations (inside getDb) and the demo data on an empty database. */
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering the offline shell needs no database
 	const db = await getDb();
 	await seedIfEmpty(db, config());
+	// Reminders, retries and the time-limit sweep (docs/architecture.md § Notifications).
+	startBackgroundJobs(db, config());
 };
 
 const i18n: Handle = ({ event, resolve }) =>

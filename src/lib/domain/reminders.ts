@@ -48,3 +48,18 @@ export function etaAt(startedAt: string, plannedArrival: string | null, date: st
 	const planned = shanghaiInstant(date, plannedArrival);
 	return Date.parse(planned) > Date.parse(byTravel) ? planned : byTravel;
 }
+
+/** What the request page shows of its reminders (lib/server/views/delivery-log.ts). */
+export interface DeliveryLine {
+	at: string;
+	kind: string;
+	status: DeliveryStatus;
+	reason: string | null;
+	phoneMasked: string | null;
+}
+
+export interface DeliveryLogView {
+	recipient: ReminderRecipient | null;
+	lines: DeliveryLine[];
+	pending: number;
+}

@@ -11,6 +11,7 @@ import { requestDetail } from '$lib/server/views/request-detail';
 import { teamOptions } from '$lib/server/views/team';
 import { loadSlotSuggestions, parseSlotParam } from '$lib/server/planning/suggest-loader';
 import { evidenceContext, visitEvidence } from '$lib/server/views/visit-evidence';
+import { deliveryLog } from '$lib/server/views/delivery-log';
 import {
 	approveRequest,
 	cancelRequest,
@@ -29,12 +30,13 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireRole(event, 'outlet_head');
 	const db = await getDb();
 	const detail = await requestDetail(db, user, event.params.id, getLocale());
-	const [staff, evidence, slots] = await Promise.all([
+	const [staff, evidence, slots, delivery] = await Promise.all([
 		teamOptions(db, user.outletId ?? ''),
 		visitEvidence(db, user, await evidenceContext(db, detail, user.outletId ?? '')),
-		loadSlotSuggestions(db, user, detail.request.id)
+		loadSlotSuggestions(db, user, detail.request.id),
+		deliveryLog(db, detail.request.id)
 	]);
-	return { ...detail, staff, evidence, slots, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')) };
+	return { ...detail, staff, evidence, slots, delivery, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')) };
 };
 
 const empty = v.object({});

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { makeResidentId } from '../../src/lib/domain/resident-id';
 import { expectAccessible, login, logout, serverDb, shanghaiDate } from './helpers';
+import { passLock } from './field-helpers';
 
 /**
  * Issue 15 in real Chromium against the real server: a community worker files a request with
@@ -14,6 +15,8 @@ const unreadCount = async (page: Page): Promise<number> => {
 };
 
 test('the worker sees the approval notice and its unread count drop after reading it', async ({ page }) => {
+	// Four sign-ins (worker, head, field staff with PIN, worker again) on a loaded machine.
+	test.setTimeout(180_000);
 	const suffix = String(Date.now()).slice(-3);
 	const name = `提醒老人${suffix}`;
 	const date = shanghaiDate(5);
@@ -30,6 +33,9 @@ test('the worker sees the approval notice and its unread count drop after readin
 	await page.fill('#windows-0-date', date);
 	await page.fill('#windows-0-start', '19:00');
 	await page.fill('#windows-0-end', '20:00');
+	await page.fill('#windows-1-date', shanghaiDate(6));
+	await page.fill('#windows-1-start', '14:00');
+	await page.fill('#windows-1-end', '16:00');
 	await page.fill('#consentName', name);
 	await page.locator('#consentAgreed').check();
 	await page.getByLabel('发送到老人本人的手机').check();
@@ -50,10 +56,24 @@ test('the worker sees the approval notice and its unread count drop after readin
 	await page.getByRole('button', { name: '审批通过' }).click();
 	await page.waitForURL(/done=approve/);
 	const log = page.getByTestId('delivery-log');
-	await expect(log).toContainText('已同意短信提醒，发送到：发送到老人本人的手机');
+	await expect(log).toContainText('已同意短信提醒，发送到：老人本人的手机');
 	await expect(log).toContainText('待发送：1 条');
 	await expect(log).not.toContainText('13800005678');
 	await log.screenshot({ path: 'test-results/notifications/delivery-log-zh.png' });
+	await logout(page);
+
+	// The team's tablet shows the new visit as a notice at its next pull, until dismissed.
+	await login(page, 'staff1');
+	await page.goto(`/field?date=${date}`);
+	await passLock(page);
+	const notices = page.getByTestId('field-notices');
+	await expect(notices).toContainText(`新的上门任务 ${ref}`);
+	await expect(notices).toContainText('19:00–20:00');
+	await expectAccessible(page);
+	await page.screenshot({ path: 'test-results/notifications/field-notice-zh.png', fullPage: true });
+	const item = notices.locator('li', { hasText: ref });
+	await item.getByRole('button', { name: '知道了' }).click();
+	await expect(item).toHaveCount(0);
 	await logout(page);
 
 	// The worker: the bell counts the approval; the notice names the slot; reading it counts down.

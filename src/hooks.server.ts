@@ -12,6 +12,7 @@ import { tileImageSource } from '$lib/server/security/csp';
 import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
 import { hostile, neverThrow } from '$lib/server/security/hostile';
 import { keepProcessAlive } from '$lib/server/process-guard';
+import { startBackgroundJobs } from '$lib/server/jobs/start';
 
 /** Runs once at start: migrations (inside getDb) and the demo data on an empty database. */
 export const init: ServerInit = async () => {
@@ -19,6 +20,8 @@ export const init: ServerInit = async () => {
 	keepProcessAlive();
 	const db = await getDb();
 	await seedIfEmpty(db, config());
+	// Reminders, retries and the time-limit sweep (docs/architecture.md § Notifications).
+	startBackgroundJobs(db, config());
 };
 
 const i18n: Handle = ({ event, resolve }) =>

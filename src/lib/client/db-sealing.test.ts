@@ -60,6 +60,8 @@ describe('the sealed device store', () => {
 		await startTravel(db, 'v1');
 		await savePhoto(db, { visitId: 'v1', kind: 'id_front', blob: new Blob([JPEG], { type: 'image/jpeg' }), sha256: 'b'.repeat(64), bytes: JPEG.length, width: 1, height: 1, takenAt: '2026-11-27T01:30:00.000Z', position: { lat: 30.16, lng: 120.26, accuracyM: 8 } });
 		await completeVisit(db, 'v1', { outcome: 'completed', note: '已办理，老人满意', consent, confirmedBy: ['lead', 'second'] });
+		// A field notice from a pull (issue 15) carrying a head's words: sealed like the rest.
+		await db.notices.put({ id: 'n1', code: 'visit_sent_back', params: { ref: 'R1', reason: '已办理，老人满意' }, visitId: 'v1', createdAt: '2026-11-27T01:40:00.000Z', dismissedAt: null });
 
 		const dump = await rawDump(userDbName(db.userId));
 		const { text, hex } = await dumpText(dump);

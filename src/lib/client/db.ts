@@ -18,7 +18,7 @@ import { sealingMiddleware, type ClearFields } from './db-sealing';
 import { WrongKeyError } from './crypto/row-cipher';
 import type { ResidentView } from '$lib/domain/privacy';
 import type { VisitOutcome } from '$lib/domain/status';
-import type { ConsentRecord, DeviceRevocation, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
+import type { ConsentRecord, DeviceRevocation, FieldNotice, MutationType, PayloadByType, ServiceOutcome, SyncService, SyncVisit } from './sync/protocol';
 import type { PhotoKind, PhotoReceipt } from '$lib/domain/photos';
 
 /** A visit as the server last sent it, the resident kept in `residents`. */
@@ -30,6 +30,11 @@ export interface LocalVisit extends Omit<SyncVisit, 'resident'> {
 }
 
 export type LocalResident = ResidentView;
+
+/** A notice from a pull (issue 15), shown until the user dismisses it. */
+export interface LocalNotice extends FieldNotice {
+	dismissedAt: string | null;
+}
 export type LocalService = SyncService;
 
 export const VISIT_STEPS = ['not_started', 'travelling', 'arrived', 'in_progress', 'completed'] as const;
@@ -148,7 +153,9 @@ export const SEALED_TABLES: ClearFields = {
 	outbox: ['seq', 'id', 'entityId', 'status'],
 	// A photo row's only personal field is where it was taken (the resident's home); kind, hash,
 	// size and upload state are not personal and stay readable. Its bytes are in photoBytes.
-	photos: ['id', 'visitId', 'status', 'kind', 'hasBytes', 'sha256', 'bytes', 'width', 'height', 'takenAt', 'attempts', 'nextAttemptAt', 'lastError', 'receipt']
+	photos: ['id', 'visitId', 'status', 'kind', 'hasBytes', 'sha256', 'bytes', 'width', 'height', 'takenAt', 'attempts', 'nextAttemptAt', 'lastError', 'receipt'],
+	// A notice names a visit's ref and slot (and a head's reason): sealed like the visits.
+	notices: ['id', 'createdAt', 'dismissedAt']
 };
 
 export class DoorstepDb extends Dexie {
@@ -162,6 +169,7 @@ export class DoorstepDb extends Dexie {
 	declare photoBytes: Table<PhotoBytesRow, string>;
 	/** Empty but for the moment between the version-3 upgrade and sealLegacyPhotoBytes. */
 	declare legacyPhotoBytes: Table<LegacyPhotoBytesRow, string>;
+	declare notices: Table<LocalNotice, string>;
 
 	readonly userId: string;
 	/** The unlocked data key (forgotten at lock: every read and write then fails). */
@@ -198,6 +206,8 @@ export class DoorstepDb extends Dexie {
 					await photos.put({ ...row, hasBytes: row.hasBytes ?? !!blob } as LegacyPhotoRow);
 				}
 			});
+		// Field notices (issue 15): a new table, no existing row changes.
+		this.version(4).stores({ notices: 'id, createdAt' });
 	}
 }
 

@@ -50,7 +50,8 @@ export const AUDIT_ACTIONS = [
 	'service_update',
 	'calendar_add',
 	'calendar_update',
-	'calendar_delete'
+	'calendar_delete',
+	'reminder_sent'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

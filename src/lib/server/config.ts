@@ -49,6 +49,43 @@ export interface AppConfig {
 		/** `bucket` in the path instead of the host name: MinIO, Ceph and most on-premises stores need it. */
 		forcePathStyle: boolean;
 	};
+	/** SMS reminders to customers (lib/server/sms): provider, credentials, templates. */
+	sms: SmsConfig;
+	/** How often the job queue looks for due jobs (seconds); 0 stops the in-process worker. */
+	jobsPollSeconds: number;
+}
+
+export interface SmsConfig {
+	/** `none` (default: reminders are logged as skipped) or `aliyun` (Alibaba Cloud SMS). */
+	provider: 'none' | 'aliyun';
+	endpoint: string;
+	accessKeyId: string;
+	accessKeySecret: string;
+	signName: string;
+	regionId: string;
+	templateDayBefore: string;
+	templateEta: string;
+}
+
+export function readSmsConfig(env: Record<string, string | undefined>): SmsConfig {
+	const cfg: SmsConfig = {
+		provider: env.SMS_PROVIDER === 'aliyun' ? 'aliyun' : 'none',
+		endpoint: (env.SMS_ENDPOINT || 'https://dysmsapi.aliyuncs.com').trim(),
+		accessKeyId: env.SMS_ACCESS_KEY_ID ?? '',
+		accessKeySecret: env.SMS_ACCESS_KEY_SECRET ?? '',
+		signName: env.SMS_SIGN_NAME ?? '',
+		regionId: env.SMS_REGION || 'cn-hangzhou',
+		templateDayBefore: env.SMS_TEMPLATE_DAY_BEFORE ?? '',
+		templateEta: env.SMS_TEMPLATE_ETA ?? ''
+	};
+	if (cfg.provider === 'aliyun') {
+		const missing = (['accessKeyId', 'accessKeySecret', 'signName', 'templateDayBefore', 'templateEta'] as const).filter((k) => !cfg[k]);
+		if (missing.length) {
+			console.warn(`[doorstep] SMS_PROVIDER=aliyun but ${missing.join(', ')} missing: reminders are skipped`);
+			return { ...cfg, provider: 'none' };
+		}
+	}
+	return cfg;
 }
 
 import { CHECK_IN_DISTANCE, checkInDistanceOf } from '$lib/domain/check-in';
@@ -87,7 +124,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 			accessKeyId: env.S3_ACCESS_KEY_ID || null,
 			secretAccessKey: env.S3_SECRET_ACCESS_KEY || null,
 			forcePathStyle: env.S3_FORCE_PATH_STYLE ? env.S3_FORCE_PATH_STYLE === '1' : Boolean(env.S3_ENDPOINT)
-		}
+		},
+		sms: readSmsConfig(env),
+		jobsPollSeconds: env.JOBS_POLL_SECONDS === '0' ? 0 : intFrom(env.JOBS_POLL_SECONDS, 30)
 	};
 }
 

@@ -6,6 +6,7 @@
  * (It lives under lib/client because the sync work owns that folder; the server imports it as it
  * would import lib/domain. Moving it to lib/domain later changes only import paths.)
  */
+import type { FieldNoticeCode } from '$lib/domain/notifications';
 import type { ChecklistItem, PhotoKind } from '$lib/domain/services';
 import type { PhotoManifestEntry } from '$lib/domain/photos';
 import type { ResidentView } from '$lib/domain/privacy';
@@ -253,6 +254,20 @@ export interface PullResponse {
 	serverTime: string;
 	/** The administrator's field-app policy, sent with every pull (lib/domain/lock-policy.ts). */
 	policy: { lockIdleMinutes: number; checkInMaxDistanceM?: number };
+	/**
+	 * New, moved and cancelled visits (and evidence sent back) as notices the tablet shows until
+	 * the user dismisses them; each is sent once per cursor (absent from older servers).
+	 */
+	notices?: FieldNotice[];
+}
+
+export interface FieldNotice {
+	id: string;
+	code: FieldNoticeCode;
+	/** Ref, date, times, a reason: formatted and translated on the tablet. */
+	params: Record<string, string | number | null>;
+	visitId: string | null;
+	createdAt: string;
 }
 
 export interface DeviceInfo {

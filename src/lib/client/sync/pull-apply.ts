@@ -9,6 +9,9 @@ import type { PullResponse, SyncVisit } from './protocol';
 import { lockIdleMinutesOf } from '$lib/domain/lock-policy';
 import { checkInDistanceOf } from '$lib/domain/check-in';
 
+/** Notices are kept (dismissed or not) for a week, then pruned. */
+const NOTICE_KEEP_MS = 7 * 24 * 3_600_000;
+
 export function toLocalVisit(visit: SyncVisit, receivedAt: string): LocalVisit {
 	const { resident, ...rest } = visit;
 	return { ...rest, residentId: resident?.id ?? null, withdrawnAt: null, receivedAt };
@@ -40,7 +43,12 @@ export async function pruneLocal(db: DoorstepDb): Promise<void> {
 
 export async function applyPull(db: DoorstepDb, response: PullResponse, now: Date = new Date()): Promise<void> {
 	const at = now.toISOString();
-	await db.transaction('rw', [db.visits, db.residents, db.services, db.drafts, db.outbox, db.syncState], async () => {
+	await db.transaction('rw', [db.visits, db.residents, db.services, db.drafts, db.outbox, db.syncState, db.notices], async () => {
+		// A notice already here keeps its dismissal (a reset pull may send it again).
+		for (const notice of response.notices ?? []) {
+			if (!(await db.notices.get(notice.id))) await db.notices.put({ ...notice, dismissedAt: null });
+		}
+		await db.notices.where('createdAt').below(new Date(now.getTime() - NOTICE_KEEP_MS).toISOString()).delete();
 		for (const visit of response.visits) {
 			await db.visits.put(toLocalVisit(visit, at));
 			if (visit.resident) await db.residents.put(visit.resident);

@@ -10,6 +10,7 @@ import * as m007d from './migrations/007_device_secrets';
 import * as m008 from './migrations/008_settings';
 import * as m009 from './migrations/009_photo_deletions';
 import * as m012 from './migrations/012_checkin_reason';
+import * as m015 from './migrations/015_notifications';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -26,7 +27,8 @@ const MIGRATIONS: Record<string, Migration> = {
 	'007_device_secrets': m007d,
 	'008_settings': m008,
 	'009_photo_deletions': m009,
-	'012_checkin_reason': m012
+	'012_checkin_reason': m012,
+	'015_notifications': m015
 };
 
 const provider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { DeviceSecretsTable, PhotoDeletionsTable, SettingsTable } from './schema-security';
 import type { EvidenceReviewsTable, PhotosTable } from './schema-evidence';
+import type { DeliveryLogTable, JobsTable, NotificationsTable, ReminderConsentsTable } from './schema-notify';
 
 /*
  * Kysely table types: the contract of docs/architecture.md ("Database schema").
@@ -276,6 +277,10 @@ export interface Database {
 	device_secrets: DeviceSecretsTable;
 	settings: SettingsTable;
 	photo_deletions: PhotoDeletionsTable;
+	notifications: NotificationsTable;
+	jobs: JobsTable;
+	reminder_consents: ReminderConsentsTable;
+	delivery_log: DeliveryLogTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

@@ -2,6 +2,13 @@ import * as v from 'valibot';
 import { fieldErrors, newRequestSchema } from '$lib/domain/schemas';
 import { CURRENT_CONSENT_VERSION } from '$lib/domain/consent';
 import type { SubmitRequestInput } from '$lib/server/workflow/submit';
+import { isReminderRecipient, type ReminderRecipient } from '$lib/domain/reminders';
+
+/** The SMS opt-in radio: '' (none), `resident` or `contact`; anything else is refused. */
+function reminderChoice(raw: unknown): { ok: true; value: ReminderRecipient | null } | { ok: false } {
+	if (raw === undefined || raw === null || raw === '' || raw === 'none') return { ok: true, value: null };
+	return isReminderRecipient(raw) ? { ok: true, value: raw } : { ok: false };
+}
 
 export type NewRequestInput = SubmitRequestInput;
 
@@ -37,9 +44,11 @@ export function parseNewRequest(raw: Record<string, unknown>): Parsed {
 	};
 	const values = { ...raw, services, windows };
 	const result = v.safeParse(newRequestSchema, candidate);
-	if (!result.success) {
-		const errors = fieldErrors(result.issues);
+	const reminders = reminderChoice(raw.reminderTo);
+	if (!result.success || !reminders.ok) {
+		const errors = result.success ? {} : fieldErrors(result.issues);
 		if (existing && !raw.residentId) errors.residentId ??= 'err_required';
+		if (!reminders.ok) errors.reminderTo = 'err_reminder_recipient';
 		return { ok: false, values, errors };
 	}
 	const o = result.output;
@@ -51,7 +60,8 @@ export function parseNewRequest(raw: Record<string, unknown>): Parsed {
 		windows: o.windows,
 		notes: o.notes,
 		// The version is the one this server shows; a stale form cannot claim an older text.
-		consent: { by: o.consentBy, name: o.consentName, relation: o.consentRelation, version: CURRENT_CONSENT_VERSION }
+		consent: { by: o.consentBy, name: o.consentName, relation: o.consentRelation, version: CURRENT_CONSENT_VERSION },
+		reminders: reminders.value ? { recipient: reminders.value } : null
 	};
 	return { ok: true, input, values };
 }

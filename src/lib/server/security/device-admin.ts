@@ -3,6 +3,7 @@ import { AdminError } from '$lib/server/admin/errors';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
 import { revokeAllDevices } from '$lib/server/sync/devices';
+import { onDeviceRevoked } from '$lib/server/notify/events';
 
 /*
  * The administrator's side of device revocation: list the field tablets, revoke one or all of a
@@ -53,7 +54,7 @@ async function ownerOf(db: Db, deviceId: string) {
 	return db
 		.selectFrom('devices')
 		.innerJoin('users', 'users.id', 'devices.user_id')
-		.select(['devices.id', 'devices.label', 'devices.revoked_at', 'users.id as userId', 'users.outlet_id as outletId'])
+		.select(['devices.id', 'devices.label', 'devices.revoked_at', 'users.id as userId', 'users.username', 'users.outlet_id as outletId'])
 		.where('devices.id', '=', deviceId)
 		.executeTakeFirst();
 }
@@ -65,16 +66,19 @@ export async function revokeDeviceAsAdmin(db: Db, actor: SessionUser, deviceId: 
 		if (device.revoked_at) throw new AdminError('security_err_device_already_revoked', 409);
 		await trx.updateTable('devices').set({ revoked_at: now.toISOString() }).where('id', '=', deviceId).where('revoked_at', 'is', null).execute();
 		await recordAudit(trx, { actorId: actor.id, action: 'device_revoke', entity: 'device', entityId: deviceId, outletId: device.outletId, details: { userId: device.userId, label: device.label }, at: now });
+		await onDeviceRevoked(trx, device, device.username, now);
 	});
 }
 
 /** Revokes every tablet of a user; returns how many were revoked (0 is no error). */
 export async function revokeAllDevicesAsAdmin(db: Db, actor: SessionUser, userId: string, now: Date = new Date()): Promise<number> {
 	return db.transaction().execute(async (trx) => {
-		const user = await trx.selectFrom('users').select(['id', 'outlet_id']).where('id', '=', userId).executeTakeFirst();
+		const user = await trx.selectFrom('users').select(['id', 'outlet_id', 'username']).where('id', '=', userId).executeTakeFirst();
 		if (!user) throw new AdminError('err_not_found', 404);
 		const ids = await revokeAllDevices(trx, userId, now);
 		if (ids.length) await recordAudit(trx, { actorId: actor.id, action: 'device_revoke_all', entity: 'user', entityId: userId, outletId: user.outlet_id, details: { devices: ids }, at: now });
+		const devices = ids.length ? await trx.selectFrom('devices').select(['id', 'label']).where('id', 'in', ids).execute() : [];
+		for (const device of devices) await onDeviceRevoked(trx, device, user.username, now);
 		return ids.length;
 	});
 }

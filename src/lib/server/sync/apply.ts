@@ -15,6 +15,10 @@ import { getSyncVisit } from './field-visits';
 import { HANDLERS, loadTarget, type Target } from './handlers';
 import { findDecided, findRecorded, insertRecord, type RecordedMutation } from './mutation-log';
 import { rejectionReason, SyncRejection } from './rejection';
+import { onSyncRefused } from '$lib/server/notify/events';
+
+/** Refusals the tablet resolves by itself (it rebases, or the user discarded): no head is told. */
+const ROUTINE_REFUSALS: ReadonlySet<string> = new Set(['err_version_conflict', 'err_discarded']);
 
 export interface SyncContext {
 	user: SessionUser;
@@ -107,6 +111,7 @@ async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, re
 		const target = await loadTarget(tx, m.entityId);
 		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason }, ctx.now);
 		await audit(tx, ctx, m, target, 'sync_reject', { reason });
+		if (!ROUTINE_REFUSALS.has(reason)) await onSyncRefused(tx, target.request, target.visit, reason, ctx.user.displayName, ctx.now);
 		return target;
 	});
 	const visit = target.visit ? await getSyncVisit(db, ctx.user, target.visit.id) : null;

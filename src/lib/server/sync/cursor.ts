@@ -22,6 +22,8 @@ export interface CursorState {
 	visits: Record<string, string>;
 	/** Fingerprint of the catalogue sent ('' before the first pull). */
 	services: string;
+	/** Ids of the field notices sent that are still inside the notice window (issue 15). */
+	notices?: string[];
 }
 
 /** 72 bits of SHA-256: a missed change would need a collision between two versions of a visit. */
@@ -30,7 +32,7 @@ export function fingerprint(value: unknown): string {
 }
 
 export function encodeCursor(state: CursorState): string {
-	return PREFIX + Buffer.from(JSON.stringify({ v: state.visits, s: state.services }), 'utf8').toString('base64url');
+	return PREFIX + Buffer.from(JSON.stringify({ v: state.visits, s: state.services, n: state.notices ?? [] }), 'utf8').toString('base64url');
 }
 
 /** The state a cursor stands for, or null when it is absent, foreign or damaged (→ full reset). */
@@ -39,14 +41,16 @@ export function decodeCursor(cursor: string | null | undefined): CursorState | n
 	try {
 		const raw: unknown = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'));
 		if (!raw || typeof raw !== 'object') return null;
-		const { v, s } = raw as { v?: unknown; s?: unknown };
+		const { v, s, n } = raw as { v?: unknown; s?: unknown; n?: unknown };
 		if (!v || typeof v !== 'object' || Array.isArray(v) || typeof s !== 'string') return null;
 		const visits: Record<string, string> = {};
 		for (const [id, fp] of Object.entries(v)) {
 			if (typeof fp !== 'string') return null;
 			visits[id] = fp;
 		}
-		return { visits, services: s };
+		// A cursor from before notices existed has none: every notice in the window is new to it.
+		const notices = Array.isArray(n) ? n.filter((id): id is string => typeof id === 'string').slice(0, 500) : [];
+		return { visits, services: s, notices };
 	} catch {
 		return null;
 	}

@@ -27,6 +27,10 @@ import {
 import { loadProgress, saveProgress } from './progress-repo';
 import { reject, RetryLater } from './rejection';
 import { supersedePhotos } from '$lib/server/photos/superseded';
+import { scheduleEta } from '$lib/server/sms/reminders';
+
+/** A start of travel older than this reached the server too late for an ETA message. */
+const ETA_FRESH_MS = 30 * 60_000;
 
 export interface HandlerContext {
 	tx: Tx;
@@ -117,7 +121,13 @@ const progressHandler =
 	};
 
 export const HANDLERS: { [T in MutationType]: Handler<T> } = {
-	'visit.start_travel': progressHandler((state, p) => mergeStartTravel(state, p)),
+	'visit.start_travel': async (ctx, m, target) => {
+		await progressHandler<'visit.start_travel'>((state, p) => mergeStartTravel(state, p))(ctx, m, target);
+		// The customer's "on our way" SMS (if they opted in): once per visit slot (job key).
+		const { visit } = target;
+		const age = ctx.now.getTime() - Date.parse(m.payload.at);
+		if (visit && age >= -ETA_FRESH_MS && age <= ETA_FRESH_MS) await scheduleEta(ctx.tx, visit, m.payload.at, ctx.now);
+	},
 	'visit.arrive': progressHandler((state, p) => mergeArrive(state, p)),
 	'visit.checklist': progressHandler((state, p, by, request) => {
 		requireService(request, p.serviceCode, p.ticked);

@@ -12,6 +12,8 @@ import { DEVICE_REGISTRATION, PULL_REQUEST, PUSH_REQUEST } from '$lib/client/syn
 import { recordAudit } from '$lib/server/audit';
 import { readBoundedBody } from '$lib/server/http/body';
 import { parseBoundedJson } from '$lib/server/http/json';
+import { inTransaction } from '$lib/server/workflow/context';
+import { onDeviceWiped } from '$lib/server/notify/events';
 import { findAndTouchDevice, listDevices, registerDevice } from './devices';
 import { pullChanges } from './pull';
 import { pushMutations } from './push';
@@ -88,14 +90,17 @@ export async function handleWiped(db: Db, user: SessionUser, request: Request, n
 	if (!parsed.success) fail(400, 'sync_err_malformed');
 	const device = await requireDevice(db, user, request, now);
 	if (!device.revokedAt) fail(409, 'sync_err_not_revoked');
-	await recordAudit(db, {
-		actorId: user.id,
-		action: 'device_wiped',
-		entity: 'device',
-		entityId: device.id,
-		outletId: user.outletId,
-		details: { label: device.label, revokedAt: device.revokedAt, ...parsed.output },
-		at: now
+	await inTransaction(db, async (tx) => {
+		await recordAudit(tx, {
+			actorId: user.id,
+			action: 'device_wiped',
+			entity: 'device',
+			entityId: device.id,
+			outletId: user.outletId,
+			details: { label: device.label, revokedAt: device.revokedAt, ...parsed.output },
+			at: now
+		});
+		await onDeviceWiped(tx, device, user.username, parsed.output.unsyncedMutations + parsed.output.unsyncedPhotos, now);
 	});
 	return json({ ok: true });
 }

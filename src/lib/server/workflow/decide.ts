@@ -14,6 +14,7 @@ import {
 } from './context';
 import { conflict, forbidden, invalid } from './errors';
 import { checkVisitPlan, visitColumns, type VisitPlan } from './staffing';
+import { onApproved, onCancelled, onRejected } from '$lib/server/notify/events';
 
 /** `version`: the request version the form was built from; a mismatch is a 409. */
 export interface ApproveInput extends VisitPlan {
@@ -58,6 +59,7 @@ export function approveRequest(
 			at: now,
 			details: { visitId: visit.id, ...visitColumns(input) }
 		});
+		await onApproved(tx, request, visit, now);
 		return { request: { ...request, status, decidedAt: at, version, updatedAt: at }, visit };
 	});
 }
@@ -80,6 +82,7 @@ export function rejectRequest(
 		const at = now.toISOString();
 		const version = await saveRequest(tx, request, { status, decidedAt: at, decisionReason: reason }, now);
 		await recordAudit(tx, { actorId: actor.id, action: 'reject', entity: 'request', entityId: requestId, outletId: request.outletId, at: now, details: { reason } });
+		await onRejected(tx, request, reason, now);
 		return { ...request, status, decidedAt: at, decisionReason: reason, version, updatedAt: at };
 	});
 }
@@ -124,6 +127,7 @@ export function cancelRequest(
 			at: now,
 			details: { reason, from: request.status, visitId: visit?.id ?? null }
 		});
+		await onCancelled(tx, request, visit, reason, actor.id, now);
 		return { ...request, status, decisionReason: reason, decidedAt, version, updatedAt: at };
 	});
 }

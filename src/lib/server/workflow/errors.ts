@@ -47,7 +47,9 @@ export const WORKFLOW_ERROR_CODES = [
 	'err_urgency',
 	'err_community_inactive',
 	'err_visit_not_recorded',
-	'err_review_decision'
+	'err_review_decision',
+	'err_reminder_recipient',
+	'err_reminder_contact_phone'
 ] as const;
 export type WorkflowErrorCode = (typeof WORKFLOW_ERROR_CODES)[number];
 

@@ -3,6 +3,8 @@ import type { Db } from '$lib/server/repos/common';
 import { getVisit } from '$lib/server/repos/visits';
 import { inTransaction, requireOutletHead, type Actor } from './context';
 import { invalid, notFound } from './errors';
+import { getRequest } from '$lib/server/repos/requests';
+import { onEvidenceSentBack } from '$lib/server/notify/events';
 
 export const REVIEW_DECISIONS = ['accepted', 'sent_back'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -53,6 +55,8 @@ export function reviewEvidence(db: Db, actor: Actor, requestId: string, input: R
 			at: now,
 			details: { requestId, reason }
 		});
+		const request = input.decision === 'sent_back' ? await getRequest(tx, requestId) : null;
+		if (request) await onEvidenceSentBack(tx, request, visit, reason ?? '', now);
 		return review;
 	});
 }

@@ -18,6 +18,9 @@ import { listServices } from '$lib/server/repos/services';
 import { inTransaction, type Actor, type Tx } from './context';
 import { forbidden, invalid } from './errors';
 import { checkWindow } from './staffing';
+import { isReminderRecipient, type ReminderRecipient } from '$lib/domain/reminders';
+import { recordReminderConsent } from '$lib/server/sms/reminders';
+import { onSubmitted } from '$lib/server/notify/events';
 
 /** A resident typed into the form (new, or an update of one found by ID number). */
 export interface ResidentInput {
@@ -46,6 +49,8 @@ export interface SubmitRequestInput {
 	windows: TimeWindow[];
 	notes?: string | null;
 	consent: { by: ConsentBy; name: string; relation?: string | null; version: string };
+	/** SMS reminders opted into with the consent: to whose number (null/absent: none). */
+	reminders?: { recipient: ReminderRecipient } | null;
 }
 
 const MAX_WINDOWS = 5;
@@ -135,6 +140,9 @@ export function submitRequest(
 		await checkRequestInput(tx, input, now);
 
 		const { resident, created } = await residentFor(tx, actor, community.id, community.district, input, now);
+		const reminderTo = input.reminders?.recipient ?? null;
+		if (reminderTo !== null && !isReminderRecipient(reminderTo)) throw invalid('err_reminder_recipient');
+		if (reminderTo === 'contact' && !resident.contactPhone?.trim()) throw invalid('err_reminder_contact_phone');
 		const at = now.toISOString();
 		const request = await insertRequest(tx, {
 			id: newId(),
@@ -173,9 +181,12 @@ export function submitRequest(
 				urgency: request.urgency,
 				consentBy: request.consentBy,
 				consentVersion: request.consentVersion,
-				residentCreated: created
+				residentCreated: created,
+				reminders: reminderTo
 			}
 		});
+		if (reminderTo) await recordReminderConsent(tx, request.id, reminderTo, actor.id, now);
+		await onSubmitted(tx, request, now);
 		return request;
 	});
 }

@@ -16,6 +16,7 @@ import {
 } from './context';
 import { conflict, forbidden, invalid, refusedTransition } from './errors';
 import { checkVisitPlan, visitColumns, type VisitPlan } from './staffing';
+import { onOutcome, onReopened, onRescheduled } from '$lib/server/notify/events';
 
 export interface RescheduleInput extends VisitPlan {
 	reason: string;
@@ -78,6 +79,7 @@ export function rescheduleVisit(
 				to: changes
 			}
 		});
+		await onRescheduled(tx, request, visit, { ...visit, ...changes }, now);
 		const at = now.toISOString();
 		return {
 			request: { ...request, version, updatedAt: at },
@@ -120,6 +122,7 @@ export function recordOutcome(
 			at: now,
 			details: { outcome: input.outcome, visitedAt, hasNote: note !== null }
 		});
+		await onOutcome(tx, request, visit, input.outcome, assigned, now);
 		const at = now.toISOString();
 		return {
 			request: { ...request, status, version, updatedAt: at },
@@ -156,6 +159,7 @@ export function reopenRequest(
 			at: now,
 			details: { from: request.status, visitId: visit.id, reason: input.reason?.trim() || null, ...visitColumns(input) }
 		});
+		await onReopened(tx, request, visit, now);
 		return { request: { ...request, status, decidedAt: at, version, updatedAt: at }, visit };
 	});
 }

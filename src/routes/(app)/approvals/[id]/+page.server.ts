@@ -15,6 +15,7 @@ import { progressIsLive, requestProgress } from '$lib/server/views/visit-progres
 import { config } from '$lib/server/config';
 import { pageTileSource } from '$lib/server/map/page-source';
 import { localDate } from '$lib/domain/calendar';
+import { deliveryLog } from '$lib/server/views/delivery-log';
 import {
 	approveRequest,
 	cancelRequest,
@@ -34,15 +35,16 @@ export const load: PageServerLoad = async (event) => {
 	const db = await getDb();
 	const detail = await requestDetail(db, user, event.params.id, getLocale());
 	const pin = detail.resident ? { lat: detail.resident.lat, lng: detail.resident.lng } : null;
-	const [staff, evidence, slots, progress] = await Promise.all([
+	const [staff, evidence, slots, progress, delivery] = await Promise.all([
 		teamOptions(db, user.outletId ?? ''),
 		visitEvidence(db, user, await evidenceContext(db, detail, user.outletId ?? '')),
 		loadSlotSuggestions(db, user, detail.request.id),
-		requestProgress(db, detail.request.id, detail.request.services.map((s) => s.code), pin)
+		requestProgress(db, detail.request.id, detail.request.services.map((s) => s.code), pin),
+		deliveryLog(db, detail.request.id)
 	]);
 	const { tileUrl, tileAttribution } = config();
 	const live = progressIsLive(progress, detail.visit?.date ?? null, localDate(new Date().toISOString()));
-	return { ...detail, staff, evidence, slots, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')), progress, live, map: { tileUrl, attribution: tileAttribution, source: pageTileSource() } };
+	return { ...detail, staff, evidence, slots, delivery, pickedSlot: parseSlotParam(event.url.searchParams.get('slot')), progress, live, map: { tileUrl, attribution: tileAttribution, source: pageTileSource() } };
 };
 
 const empty = v.object({});

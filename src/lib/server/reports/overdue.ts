@@ -19,6 +19,7 @@ export interface OverdueItem {
 	id: string;
 	ref: string;
 	communityName: string;
+	outletId: string;
 	outletName: string;
 	status: 'submitted' | 'approved';
 	kind: 'decision' | 'visit';
@@ -66,6 +67,7 @@ export async function overdueList(db: Db, f: ScopedFilter, options: ReportOption
 			id: r.id,
 			ref: r.ref,
 			communityName: r.community,
+			outletId: r.outlet_id,
 			outletName: r.outlet,
 			status: r.status as OverdueItem['status'],
 			kind: clock.kind,

@@ -134,4 +134,18 @@ describe.each(DIALECTS)('branch report figures on %s', (dialect) => {
 		for (const id of fx.idNumbers) expect(text).not.toContain(id);
 		expect(text).not.toMatch(/1380000\d{4}/);
 	});
+
+	it('an edited working calendar is used at the next report (the SQL index is rebuilt)', async () => {
+		// Without the National Day holidays, R1 (received 09-30, approved 10-08) took 6 working days: late.
+		const holidays = await t.db.selectFrom('calendar_days').selectAll().where('kind', '=', 'holiday').execute();
+		await t.db.deleteFrom('calendar_days').where('kind', '=', 'holiday').execute();
+		try {
+			const sep = await report(HEAD_A, 'from=2026-09-01&to=2026-09-30');
+			expect(sep.data.decision).toEqual({ measured: 1, withinLimit: 0, rate: 0, medianDays: 6, p90Days: 6 });
+		} finally {
+			await t.db.insertInto('calendar_days').values(holidays).execute();
+		}
+		const again = await report(HEAD_A, 'from=2026-09-01&to=2026-09-30');
+		expect(again.data.decision.withinLimit).toBe(1);
+	});
 });

@@ -26,6 +26,12 @@ const MAX_PARAM = 64;
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Reports cover the last ten calendar years up to the end of next year (Asia/Shanghai). */
+export function reportableRange(now: Date = new Date()): { first: string; last: string } {
+	const year = +localDate(now.toISOString()).slice(0, 4);
+	return { first: `${year - 10}-01-01`, last: `${year + 1}-12-31` };
+}
+
 /** First and last day of a `YYYY-MM` month, or null. */
 export function monthRange(month: string): { from: string; to: string } | null {
 	const m = MONTH_RE.exec(month);
@@ -91,7 +97,8 @@ export function parseReportFilter(params: URLSearchParams, now: Date = new Date(
 		if (!range) return { ok: false, code: 'err_report_bad_month' };
 		({ from, to } = range);
 	}
-	if (from < '2000-01-01' || to > '2100-12-31') return { ok: false, code: 'err_report_bad_date' };
+	const { first, last } = reportableRange(now);
+	if (from < first || to > last) return { ok: false, code: 'err_report_bad_date' };
 
 	for (const key of ['outlet', 'community', 'service'] as const) {
 		if (raw[key] && !ID_RE.test(raw[key]!)) return { ok: false, code: 'err_report_bad_filter' };

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { DeviceSecretsTable, PhotoDeletionsTable, SettingsTable } from './schema-security';
 import type { EvidenceReviewsTable, PhotosTable } from './schema-evidence';
+import type { ReportWorkdaysMetaTable, ReportWorkdaysTable } from './schema-reports';
 
 /*
  * Kysely table types: the contract of docs/architecture.md ("Database schema").
@@ -274,6 +275,8 @@ export interface Database {
 	device_secrets: DeviceSecretsTable;
 	settings: SettingsTable;
 	photo_deletions: PhotoDeletionsTable;
+	report_workdays: ReportWorkdaysTable;
+	report_workdays_meta: ReportWorkdaysMetaTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

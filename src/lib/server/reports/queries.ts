@@ -1,13 +1,12 @@
 import { sql } from 'kysely';
-import type { WorkCalendar } from '$lib/domain/calendar';
 import type { Db } from '$lib/server/repos/common';
 import type { ScopedFilter } from './scope';
-import { and, endExclusive, localDateOf, minutesBetween, num, numOrNull, requestConditions, startOf, workdayCte } from './sql';
+import { and, endExclusive, localDateOf, minutesBetween, num, numOrNull, requestConditions, startOf } from './sql';
 
 /*
  * The grouped queries of the report. Each returns a handful of rows whatever the number of
  * requests: the database filters (indexes on outlet/community + date), joins the working-day
- * index and counts. `span` is the range the trend covers (at least the filter's period).
+ * index (`report_workdays`, ensured by the caller: ./workdays.ts) and counts. `span` is the range the trend covers (at least the filter's period).
  */
 
 export interface Span {
@@ -57,11 +56,10 @@ const toClock = (r: ClockSqlRow): ClockRow => ({
  * (approval; `decided_at` moves on at a reopen) or the rejection. Cancelled before a decision:
  * nothing to measure.
  */
-export async function decisionClock(db: Db, f: ScopedFilter, span: Span, cal: WorkCalendar): Promise<ClockRow[]> {
+export async function decisionClock(db: Db, f: ScopedFilter, span: Span): Promise<ClockRow[]> {
 	const ld = (e: ReturnType<typeof sql>) => localDateOf(db, e);
 	const { rows } = await sql<ClockSqlRow>`
-		with ${workdayCte(span.from, span.to, cal)},
-		base as (
+		with base as materialized (
 			select r.created_at as created_at, o.decide_days as n, ${ld(sql`r.created_at`)} as cd,
 				coalesce((select min(v.created_at) from visits v where v.request_id = r.id),
 					case when r.status = 'rejected' then r.decided_at end) as dec_at
@@ -75,8 +73,8 @@ export async function decisionClock(db: Db, f: ScopedFilter, span: Span, cal: Wo
 				case when b.dec_at is null then null
 					when xd.d is null then 0
 					when 2 * xd.cum + (1 - xd.w) <= 2 * (c.cum + 1 - c.w + b.n) then 1 else 0 end as within
-			from base b join wd c on c.d = b.cd
-			left join wd xd on xd.d = ${ld(sql`b.dec_at`)}
+			from base b join report_workdays c on c.d = b.cd
+			left join report_workdays xd on xd.d = ${ld(sql`b.dec_at`)}
 		)
 		select month, in_period, delay, within, count(*) as n from x group by month, in_period, delay, within`.execute(db);
 	return rows.map(toClock);
@@ -91,16 +89,15 @@ export interface VisitClockRow extends ClockRow {
  * visit, and whether it was made within the visit time limit counted from its scheduling
  * (approval or reopen), on the day the team recorded it.
  */
-export async function visitClock(db: Db, f: ScopedFilter, span: Span, cal: WorkCalendar): Promise<VisitClockRow[]> {
+export async function visitClock(db: Db, f: ScopedFilter, span: Span): Promise<VisitClockRow[]> {
 	const ld = (e: ReturnType<typeof sql>) => localDateOf(db, e);
 	const { rows } = await sql<ClockSqlRow & { outcome: string | null }>`
-		with ${workdayCte(span.from, span.to, cal)},
-		base as (
+		with base as materialized (
 			select v.date as vd, v.outcome as outcome, o.visit_days as n,
 				${ld(sql`v.created_at`)} as sd, ${ld(sql`r.created_at`)} as cd,
 				coalesce(${ld(sql`v.visited_at`)}, v.date) as xd0
 			from visits v join requests r on r.id = v.request_id join outlets o on o.id = v.outlet_id
-			where v.status = 'visited' and v.date >= ${span.from} and v.date <= ${span.to} and ${and(requestConditions(f))}
+			where v.status = 'visited' and v.date >= ${span.from} and v.date <= ${span.to} and ${and(requestConditions(f, { visits: true }))}
 		),
 		x as (
 			select substr(b.vd, 1, 7) as month,
@@ -110,9 +107,9 @@ export async function visitClock(db: Db, f: ScopedFilter, span: Span, cal: WorkC
 				case when s.d is null or xd.d is null then 0
 					when 2 * xd.cum + (1 - xd.w) <= 2 * (s.cum + 1 - s.w + b.n) then 1 else 0 end as within
 			from base b
-			left join wd s on s.d = b.sd
-			left join wd c on c.d = b.cd
-			left join wd xd on xd.d = b.xd0
+			left join report_workdays s on s.d = b.sd
+			left join report_workdays c on c.d = b.cd
+			left join report_workdays xd on xd.d = b.xd0
 		)
 		select month, in_period, outcome, delay, within, count(*) as n from x group by month, in_period, outcome, delay, within`.execute(db);
 	return rows.map((r) => ({ ...toClock(r), outcome: r.outcome ?? 'unknown' }));
@@ -125,7 +122,7 @@ export async function servicesDelivered(db: Db, f: ScopedFilter, codes: string[]
 	const cols = list.map((code, i) => sql`sum(case when r.services like ${`%"${code.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`} escape '\\' then 1 else 0 end) as ${sql.ref(`s${i}`)}`);
 	const { rows } = await sql<Record<string, number | string | null>>`
 		select ${sql.join(cols)} from visits v join requests r on r.id = v.request_id
-		where v.status = 'visited' and v.outcome = 'completed' and v.date >= ${f.from} and v.date <= ${f.to} and ${and(requestConditions(f))}`.execute(db);
+		where v.status = 'visited' and v.outcome = 'completed' and v.date >= ${f.from} and v.date <= ${f.to} and ${and(requestConditions(f, { visits: true }))}`.execute(db);
 	const row = rows[0] ?? {};
 	return new Map(list.map((code, i) => [code, num(row[`s${i}`])]));
 }
@@ -150,7 +147,7 @@ export async function teamWorkload(db: Db, f: ScopedFilter): Promise<TeamRow[]> 
 				case when exists (select 1 from audit_log a where a.entity = 'visit' and a.entity_id = v.id and a.action = 'evidence_send_back') then 1 else 0 end as sent_back
 			from visits v join requests r on r.id = v.request_id
 			left join visit_progress p on p.visit_id = v.id
-			where v.status = 'visited' and v.date >= ${f.from} and v.date <= ${f.to} and ${and(requestConditions(f))}
+			where v.status = 'visited' and v.date >= ${f.from} and v.date <= ${f.to} and ${and(requestConditions(f, { visits: true }))}
 		) t group by lead, second`.execute(db);
 	return rows.map((r) => ({ lead: r.lead, second: r.second, visits: num(r.visits), travelMinutes: num(r.travel), travelled: num(r.travelled), sentBack: num(r.sent_back) }));
 }

@@ -7,6 +7,7 @@ import { overdueList, type OverdueItem } from './overdue';
 import { decisionClock, servicesDelivered, statusCounts, teamWorkload, visitClock, type ClockRow, type Span } from './queries';
 import type { ReportOptions, ScopedFilter } from './scope';
 import { staffNames } from './staff';
+import { ensureWorkdayIndex } from './workdays';
 
 /*
  * The figures of /reports (and the summary sheet of the export), composed from the grouped
@@ -94,12 +95,13 @@ function monthlyRate(rows: ClockRow[]): Map<string, { n: number; within: number;
 
 export async function reportData(db: Db, f: ScopedFilter, options: ReportOptions, now = new Date()): Promise<ReportData> {
 	const ctx = await loadSlaContext(db, now);
+	await ensureWorkdayIndex(db, ctx.cal, now);
 	const span = trendSpan(f);
 	const withWorkload = f.role !== 'community_worker';
 	const [statuses, decisions, visits, services, overdue, teams] = await Promise.all([
 		statusCounts(db, f),
-		decisionClock(db, f, span, ctx.cal),
-		visitClock(db, f, span, ctx.cal),
+		decisionClock(db, f, span),
+		visitClock(db, f, span),
 		servicesDelivered(db, f, options.services.map((s) => s.code)),
 		overdueList(db, f, options, ctx),
 		withWorkload ? teamWorkload(db, f) : Promise.resolve([])

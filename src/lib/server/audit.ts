@@ -51,7 +51,8 @@ export const AUDIT_ACTIONS = [
 	'calendar_add',
 	'calendar_update',
 	'calendar_delete',
-	'reminder_sent'
+	'reminder_sent',
+	'report_export'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -10,6 +10,7 @@ import * as m007d from './migrations/007_device_secrets';
 import * as m008 from './migrations/008_settings';
 import * as m009 from './migrations/009_photo_deletions';
 import * as m012 from './migrations/012_checkin_reason';
+import * as m014 from './migrations/014_report_indexes';
 import * as m015 from './migrations/015_notifications';
 
 /*
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'008_settings': m008,
 	'009_photo_deletions': m009,
 	'012_checkin_reason': m012,
+	'014_report_indexes': m014,
 	'015_notifications': m015
 };
 

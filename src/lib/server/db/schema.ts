@@ -2,6 +2,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { DeviceSecretsTable, PhotoDeletionsTable, SettingsTable } from './schema-security';
 import type { EvidenceReviewsTable, PhotosTable } from './schema-evidence';
 import type { DeliveryLogTable, JobsTable, NotificationsTable, ReminderConsentsTable } from './schema-notify';
+import type { ReportWorkdaysMetaTable, ReportWorkdaysTable } from './schema-reports';
 
 /*
  * Kysely table types: the contract of docs/architecture.md ("Database schema").
@@ -281,6 +282,8 @@ export interface Database {
 	jobs: JobsTable;
 	reminder_consents: ReminderConsentsTable;
 	delivery_log: DeliveryLogTable;
+	report_workdays: ReportWorkdaysTable;
+	report_workdays_meta: ReportWorkdaysMetaTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

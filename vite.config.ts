@@ -40,7 +40,8 @@ export default defineConfig({
 				// API response is ever cached: they carry personal data.
 				globPatterns: ['client/**/*.{js,css,svg,png,woff2,webmanifest}', 'prerendered/**/*.html'],
 				navigateFallback: '/field-shell',
-				navigateFallbackAllowlist: [/^\/field(\/|$)/],
+				// Workbox matches pathname + search: "/field?date=…" (the day list of a date) must match too.
+				navigateFallbackAllowlist: [/^\/field(\/|\?|$)/],
 				cleanupOutdatedCaches: true,
 				// Background Sync 'sync' events wake the open field pages (static/sw-sync.js).
 				importScripts: ['/sw-sync.js'],

@@ -89,6 +89,6 @@ test('switched off while locked with unsynced work: no file of the browser profi
 		expect(pngRuns.length).toBeGreaterThan(0);
 		for (const { at, run } of pngRuns) expect(filesHolding(files, run), `signature @${at}`).toEqual([]);
 	} finally {
-		rmSync(profile, { recursive: true, force: true });
+		rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); // Chromium may still be writing as it exits
 	}
 });

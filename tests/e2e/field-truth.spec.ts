@@ -1,4 +1,4 @@
-import { chromium, expect, test } from '@playwright/test';
+import { chromium, expect, test, type BrowserContext } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +17,12 @@ test('online means the server answers; a visit\'s taps count as one visit; a syn
 	test.setTimeout(180_000);
 	const server = new OwnServer(await freePort(), DATA_DIR);
 	const profile = mkdtempSync(path.join(os.tmpdir(), 'doorstep-truth-'));
+	let tablet: BrowserContext | undefined;
 	try {
 		await server.start(false);
 		const today = shanghaiDate(0);
 		const visit = await planVisit(server.baseURL, DATA_DIR, { date: today, start: '18:00', end: '19:00', lead: 'staff1', second: 'staff2', tag: '真话老人' });
-		const tablet = await chromium.launchPersistentContext(profile, tabletOptions(server.baseURL));
+		tablet = await chromium.launchPersistentContext(profile, tabletOptions(server.baseURL));
 		const page = tablet.pages()[0] ?? (await tablet.newPage());
 		passLockOnLoad(page);
 		await fieldLogin(page, 'staff1');
@@ -62,10 +63,11 @@ test('online means the server answers; a visit\'s taps count as one visit; a syn
 		await expect(card).not.toContainText('待同步');
 		await card.getByRole('link').click();
 		await expect(page.locator('.title').getByTestId('visit-sync')).toHaveText(/^已同步 \d\d:\d\d$/);
-		await tablet.close();
 	} finally {
+		// Closed here, also after a failure, so the profile can go and the failure is what is reported.
+		await tablet?.close().catch(() => undefined);
 		await server.stop();
-		rmSync(profile, { recursive: true, force: true });
+		rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); // Chromium may still be writing as it exits
 	}
 });
 

@@ -75,7 +75,7 @@ test('a visit completed offline survives a browser restart and syncs when the se
 		const head = await office.newPage();
 		await login(head, 'head1');
 		await head.goto(`/approvals/${visit.requestId}`);
-		await expect(head.locator('.badge').first()).toHaveText('已完成');
+		await expect(head.locator('main .badge').first()).toHaveText('已完成');
 		const timeline = head.getByRole('list', { name: '办理记录' });
 		// One line for the tablet's sync, saying what changed (issue 13), the outcome included.
 		await expect(timeline.locator('li[data-action=sync_group]')).toContainText('外勤平板同步了上门进展');
@@ -135,6 +135,6 @@ test('a visit completed offline survives a browser restart and syncs when the se
 		});
 	} finally {
 		await server.stop();
-		rmSync(profile, { recursive: true, force: true });
+		rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); // Chromium may still be writing as it exits
 	}
 });

@@ -61,6 +61,6 @@ test('Chromium reports no installability errors on /field and reads the linked m
 			.toEqual([]);
 	} finally {
 		await tablet.close();
-		rmSync(profile, { recursive: true, force: true });
+		rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); // Chromium may still be writing as it exits
 	}
 });

@@ -70,6 +70,7 @@ test('head1 sees only outlet 1: scope, filters, overdue links; another outlet is
 	await expect(page.locator('body')).toContainText('开始日期晚于结束日期');
 	expect((await page.request.get(`/reports/ledger.xlsx?${range}&outlet=${other.id}`)).status()).toBe(403);
 	expect((await page.request.get(`/reports/ledger.csv?month=2026-13`)).status()).toBe(400);
+	expect((await page.request.get(`/reports/ledger.csv`)).status(), 'an export without a period').toBe(400);
 });
 
 test('the ledger XLSX has outlet 1’s rows, a summary sheet, no full ID or phone; the export is audited', async ({ page }) => {

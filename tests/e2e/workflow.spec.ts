@@ -38,7 +38,7 @@ test('request → approval → scheduled visit, seen by every role', async ({ pa
 	await page.waitForURL(/\/requests\/[^/]+\?created=1/);
 	const requestId = new URL(page.url()).pathname.split('/').pop()!;
 	await expect(page.getByRole('status')).toContainText('已提交');
-	await expect(page.locator('.badge')).toContainText('已提交');
+	await expect(page.locator('main .badge')).toContainText('已提交');
 	const ref = (await page.locator('h1 .ref').textContent())!.trim();
 	await logout(page);
 
@@ -57,7 +57,7 @@ test('request → approval → scheduled visit, seen by every role', async ({ pa
 	await expectAccessible(page);
 	await page.getByRole('button', { name: '审批通过' }).click();
 	await page.waitForURL(/done=approve/);
-	await expect(page.locator('.badge')).toHaveText('已审批并排期');
+	await expect(page.locator('main .badge')).toHaveText('已审批并排期');
 	await logout(page);
 
 	// 3. both staff members see the visit in their day list.
@@ -74,7 +74,7 @@ test('request → approval → scheduled visit, seen by every role', async ({ pa
 	// 4. the worker sees the new status, the next step and the timeline.
 	await login(page, 'worker1');
 	await page.goto(`/requests/${requestId}`);
-	await expect(page.locator('.badge')).toHaveText('已审批并排期');
+	await expect(page.locator('main .badge')).toHaveText('已审批并排期');
 	const timeline = page.getByRole('list', { name: '办理记录' });
 	await expect(timeline.locator('li')).toHaveCount(2);
 	await expect(timeline).toContainText('提交申请');

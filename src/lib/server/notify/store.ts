@@ -99,9 +99,25 @@ export async function markRead(db: Db, userId: string, id: string, now: Date = n
 	return !!mine;
 }
 
-export async function markAllRead(db: Db, userId: string, now: Date = new Date()): Promise<number> {
-	const result = await db.updateTable('notifications').set({ read_at: now.toISOString() }).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+/**
+ * Marks read what the user had in front of them: the unread ones created up to `upTo` (the newest
+ * the list showed), so a notice that arrives while the page is open stays unread.
+ */
+export async function markAllRead(db: Db, userId: string, upTo: string, now: Date = new Date()): Promise<number> {
+	const result = await db
+		.updateTable('notifications')
+		.set({ read_at: now.toISOString() })
+		.where('user_id', '=', userId)
+		.where('read_at', 'is', null)
+		.where('created_at', '<=', upTo)
+		.executeTakeFirst();
 	return Number(result.numUpdatedRows);
+}
+
+/** When the user's newest notification was created, or null when there is none. */
+export async function newestNotificationAt(db: Db, userId: string): Promise<string | null> {
+	const row = await db.selectFrom('notifications').select('created_at').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+	return row?.created_at ?? null;
 }
 
 /** The user's notification `id` (for the link after marking it read), or null. */

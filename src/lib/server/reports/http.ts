@@ -23,6 +23,10 @@ export async function scopedRequest(event: Pick<RequestEvent, 'locals' | 'url'>,
 
 /** The two export endpoints: the admin and outlet heads only. */
 export async function exportLedger(event: Pick<RequestEvent, 'locals' | 'url'>, format: LedgerFormat): Promise<Response> {
+	// An export says which period it holds (the audit records it): no default month here, unlike the page.
+	requireRole(event, 'admin', 'outlet_head');
+	const q = event.url.searchParams;
+	if (!q.get('month') && !(q.get('from') && q.get('to'))) error(400, { message: 'err_report_range_required' });
 	const { db, user, filter, options } = await scopedRequest(event, ['admin', 'outlet_head']);
 	await auditExport(db, user, filter, format);
 	return ledgerResponse(db, filter, options, format, getLocale() === 'en' ? 'en' : 'zh');

@@ -2,9 +2,12 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { countUnread, getNotification, listNotifications, markAllRead, markRead } from '$lib/server/notify/store';
+import { countUnread, getNotification, listNotifications, markAllRead, markRead, newestNotificationAt } from '$lib/server/notify/store';
 import { NOTIFICATION_PAGE_SIZE } from '$lib/domain/notifications';
 import type { Actions, PageServerLoad } from './$types';
+
+/** A stored `created_at` (toISOString), the only form `upTo` takes. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Only links this server wrote: a path on this site, never `//elsewhere`. */
 const safeLink = (link: string | null): string | null => (link && link.startsWith('/') && !link.startsWith('//') ? link : null);
@@ -27,6 +30,7 @@ export const load: PageServerLoad = async (event) => {
 		page,
 		hasMore: items.length === NOTIFICATION_PAGE_SIZE,
 		unread: await countUnread(db, user.id),
+		newestAt: await newestNotificationAt(db, user.id),
 		items: items.map((n) => ({ id: n.id, code: n.code, params: n.params, link: safeLink(n.link), createdAt: n.createdAt, readAt: n.readAt }))
 	};
 };
@@ -49,9 +53,13 @@ export const actions: Actions = {
 		await markRead(db, user.id, id);
 		redirect(303, safeLink(notification.link) ?? '/notifications');
 	},
+	/** Marks read everything up to the newest notification the page showed (`upTo`). */
 	readAll: async (event) => {
 		const user = requireRole(event);
-		await markAllRead(await getDb(), user.id);
+		const form = await event.request.formData().catch(() => null);
+		const upTo = form?.get('upTo');
+		if (typeof upTo !== 'string' || !ISO_INSTANT.test(upTo)) return fail(400, { error: 'ntf_err_list_stale' });
+		await markAllRead(await getDb(), user.id, upTo);
 		return { done: 'all' };
 	}
 };

@@ -33,7 +33,7 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 /** Photo uploads and sync pushes per user (sign-in failures are limited in the login action). */
-const rateLimit: Handle = ({ event, resolve }) => refuseOverWriteLimit(event) ?? resolve(event);
+const rateLimit: Handle = async ({ event, resolve }) => (await refuseOverWriteLimit(event)) ?? resolve(event);
 
 const guard: Handle = async ({ event, resolve }) => {
 	const refused = guardRoute(event) ?? (event.request.method === 'POST' ? refuseOddAction(event.url) : null);

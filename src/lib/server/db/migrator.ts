@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_evidence_review';
 import * as m007d from './migrations/007_device_secrets';
 import * as m008 from './migrations/008_settings';
 import * as m009 from './migrations/009_photo_deletions';
+import * as m010 from './migrations/010_scale_out';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -24,7 +25,8 @@ const MIGRATIONS: Record<string, Migration> = {
 	'006_evidence_review': m006,
 	'007_device_secrets': m007d,
 	'008_settings': m008,
-	'009_photo_deletions': m009
+	'009_photo_deletions': m009,
+	'010_scale_out': m010
 };
 
 const provider: MigrationProvider = {

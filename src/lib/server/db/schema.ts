@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { DeviceSecretsTable, PhotoDeletionsTable, SettingsTable } from './schema-security';
+import type { DeviceSecretsTable, PhotoDeletionsTable, RateLimitsTable, SettingsTable } from './schema-security';
 import type { EvidenceReviewsTable, PhotosTable } from './schema-evidence';
 
 /*
@@ -204,6 +204,8 @@ export interface SyncMutationsTable {
 	reason: string | null;
 	/** JSON text: the answer given. */
 	response: Generated<string>;
+	/** SHA-256 of the canonical body (010_scale_out); null on older rows and recorded discards. */
+	body_hash: string | null;
 }
 
 /** What the team recorded at a visit before its outcome (steps, checklist, consent). */
@@ -274,6 +276,7 @@ export interface Database {
 	device_secrets: DeviceSecretsTable;
 	settings: SettingsTable;
 	photo_deletions: PhotoDeletionsTable;
+	rate_limits: RateLimitsTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

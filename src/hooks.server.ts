@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
 import { getDb } from '$lib/server/db';
-import { seedIfEmpty } from '$lib/server/db/seed';
+import { seedOnce } from '$lib/server/db/startup';
 import { config } from '$lib/server/config';
 import { loadSession } from '$lib/server/auth/session';
 import { guardRoute } from '$lib/server/auth/guard';
@@ -15,7 +15,7 @@ import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guar
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering the offline shell needs no database
 	const db = await getDb();
-	await seedIfEmpty(db, config());
+	await seedOnce(db, config());
 };
 
 const i18n: Handle = ({ event, resolve }) =>

@@ -13,6 +13,7 @@ import { isMutationType, type Mutation, type MutationResult, type RejectReason }
 import { parsePayload } from '$lib/client/sync/protocol-schemas';
 import { getSyncVisit } from './field-visits';
 import { HANDLERS, loadTarget, type Target } from './handlers';
+import { mutationBodyHash } from './body-hash';
 import { findDecided, findRecorded, insertRecord, type RecordedMutation } from './mutation-log';
 import { rejectionReason, SyncRejection } from './rejection';
 
@@ -68,13 +69,30 @@ async function audit(db: Db, ctx: SyncContext, m: IncomingMutation, target: Targ
 	});
 }
 
-async function replay(db: Db, ctx: SyncContext, recorded: RecordedMutation): Promise<MutationResult> {
+async function replay(db: Db, ctx: SyncContext, recorded: RecordedMutation, m: IncomingMutation): Promise<MutationResult> {
 	// Another user's id (a forged or colliding id): say nothing about it.
 	if (recorded.userId !== ctx.user.id) return { id: recorded.id, status: 'rejected', reason: 'err_forbidden', visit: null };
+	// A known id with other content is not a replay: answering "already applied" would make the
+	// tablet drop the changed work. Refused, nothing applied, the tablet shows a conflict.
+	if (recorded.bodyHash !== null && recorded.bodyHash !== mutationBodyHash(m)) return idReused(db, ctx, m);
 	const visit = await visitFor(db, ctx, recorded.id);
 	if (recorded.result === 'applied') return { id: recorded.id, status: 'already_applied', visit };
 	const reason: RejectReason = recorded.result === 'discarded' ? 'err_discarded' : (recorded.reason ?? 'invalid_payload');
 	return { id: recorded.id, status: 'rejected', reason, visit };
+}
+
+async function idReused(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
+	const target = await loadTarget(db, m.entityId);
+	await recordAudit(db, {
+		actorId: ctx.user.id,
+		action: 'sync_id_reused',
+		entity: 'visit',
+		entityId: m.entityId,
+		outletId: target.visit?.outletId ?? null,
+		at: ctx.now,
+		details: { mutationId: m.id, type: m.type, deviceId: ctx.deviceId, originDeviceId: m.deviceId, createdAt: m.createdAt, baseVersion: m.baseVersion }
+	});
+	return { id: m.id, status: 'rejected', reason: 'err_id_reused', visit: await getSyncVisit(db, ctx.user, m.entityId) };
 }
 
 async function visitFor(db: Db, ctx: SyncContext, mutationId: string) {
@@ -90,7 +108,7 @@ async function recordDiscards(db: Db, ctx: SyncContext, m: IncomingMutation): Pr
 	const alreadyApplied = ids.filter((id) => decided.get(id)?.result === 'applied');
 	for (const d of payload.discarded) {
 		if (decided.has(d.id)) continue;
-		const record = { id: d.id, userId: ctx.user.id, deviceId: ctx.deviceId, type: d.type, entityId: m.entityId, baseVersion: d.baseVersion, result: 'discarded' as const, reason: d.reason };
+		const record = { id: d.id, userId: ctx.user.id, deviceId: ctx.deviceId, type: d.type, entityId: m.entityId, baseVersion: d.baseVersion, result: 'discarded' as const, reason: d.reason, bodyHash: null };
 		await insertRecord(db, record, ctx.now);
 	}
 	return { discarded: payload.discarded, alreadyApplied };
@@ -105,7 +123,7 @@ function envelopeProblem(m: IncomingMutation): RejectReason | null {
 async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, reason: RejectReason): Promise<MutationResult> {
 	const target = await inTransaction(db, async (tx) => {
 		const target = await loadTarget(tx, m.entityId);
-		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason }, ctx.now);
+		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason, bodyHash: mutationBodyHash(m) }, ctx.now);
 		await audit(tx, ctx, m, target, 'sync_reject', { reason });
 		return target;
 	});
@@ -119,7 +137,7 @@ async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise
 	const type = m.type as Mutation['type'];
 	await inTransaction(db, async (tx) => {
 		// The row first: it takes the idempotency key before any work is done.
-		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null }, ctx.now);
+		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null, bodyHash: mutationBodyHash(m) }, ctx.now);
 		const target = await loadTarget(tx, m.entityId);
 		const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
 		await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now }, typed, target);
@@ -136,20 +154,20 @@ async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise
  */
 export async function applyMutation(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
 	const recorded = await findRecorded(db, m.id);
-	if (recorded) return replay(db, ctx, recorded);
+	if (recorded) return replay(db, ctx, recorded, m);
 	try {
 		return await applyOnce(db, ctx, m);
 	} catch (err) {
 		const reason = rejectionReason(err);
 		// A concurrent push of the same id won the insert: answer as a replay.
 		const raced = await findRecorded(db, m.id);
-		if (raced) return replay(db, ctx, raced);
+		if (raced) return replay(db, ctx, raced, m);
 		if (reason === null) throw err;
 		try {
 			return await recordRejection(db, ctx, m, reason);
 		} catch (recordErr) {
 			const racedAgain = await findRecorded(db, m.id);
-			if (racedAgain) return replay(db, ctx, racedAgain);
+			if (racedAgain) return replay(db, ctx, racedAgain, m);
 			throw recordErr;
 		}
 	}

@@ -11,6 +11,7 @@ import type { Db } from '$lib/server/repos/common';
 import { inTransaction } from '$lib/server/workflow/context';
 import { isMutationType, type Mutation, type MutationResult, type RejectReason } from '$lib/client/sync/protocol';
 import { parsePayload } from '$lib/client/sync/protocol-schemas';
+import { getVisit } from '$lib/server/repos/visits';
 import { getSyncVisit } from './field-visits';
 import { HANDLERS, loadTarget, type Target } from './handlers';
 import { mutationBodyHash } from './body-hash';
@@ -82,13 +83,13 @@ async function replay(db: Db, ctx: SyncContext, recorded: RecordedMutation, m: I
 }
 
 async function idReused(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
-	const target = await loadTarget(db, m.entityId);
+	const visit = await getVisit(db, m.entityId);
 	await recordAudit(db, {
 		actorId: ctx.user.id,
 		action: 'sync_id_reused',
 		entity: 'visit',
 		entityId: m.entityId,
-		outletId: target.visit?.outletId ?? null,
+		outletId: visit?.outletId ?? null,
 		at: ctx.now,
 		details: { mutationId: m.id, type: m.type, deviceId: ctx.deviceId, originDeviceId: m.deviceId, createdAt: m.createdAt, baseVersion: m.baseVersion }
 	});

@@ -4,6 +4,8 @@ import { building } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
 import { getDb } from '$lib/server/db';
 import { seedOnce } from '$lib/server/db/startup';
+import { startJanitor } from '$lib/server/photos/janitor';
+import { photoStorage } from '$lib/server/photos/storage';
 import { config } from '$lib/server/config';
 import { loadSession } from '$lib/server/auth/session';
 import { guardRoute } from '$lib/server/auth/guard';
@@ -11,11 +13,13 @@ import { securityHeaders } from '$lib/server/http/headers';
 import { tileImageSource } from '$lib/server/security/csp';
 import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
 
-/** Runs once at start: migrations (inside getDb) and the demo data on an empty database. */
+/** Runs once at start: migrations (inside getDb), the demo data on an empty database, the janitor. */
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering the offline shell needs no database
 	const db = await getDb();
 	await seedOnce(db, config());
+	// Removes what killed uploads left behind (one process at a time; at start and periodically).
+	startJanitor(db, photoStorage);
 };
 
 const i18n: Handle = ({ event, resolve }) =>

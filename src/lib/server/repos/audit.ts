@@ -7,7 +7,7 @@ import { isoNow, newId, type Db } from './common';
  * which scrubs personal data from the details; `appendAudit` here stores what it is given.
  */
 
-export type AuditEntity = 'request' | 'visit' | 'resident' | 'user' | 'outlet' | 'community' | 'service' | 'calendar' | 'session' | 'device' | 'settings';
+export type AuditEntity = 'request' | 'visit' | 'resident' | 'user' | 'outlet' | 'community' | 'service' | 'calendar' | 'session' | 'device' | 'settings' | 'photo_storage';
 
 export interface AuditEntry {
 	seq: number;

@@ -1,8 +1,8 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { building } from '$app/environment';
+import { building, dev } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
-import { getDb } from '$lib/server/db';
+import { closeDb, getDb } from '$lib/server/db';
 import { seedOnce } from '$lib/server/db/startup';
 import { startJanitor } from '$lib/server/photos/janitor';
 import { photoStorage } from '$lib/server/photos/storage';
@@ -10,6 +10,8 @@ import { config } from '$lib/server/config';
 import { loadSession } from '$lib/server/auth/session';
 import { guardRoute } from '$lib/server/auth/guard';
 import { securityHeaders } from '$lib/server/http/headers';
+import { markDraining } from '$lib/server/http/health';
+import { requestLog } from '$lib/server/http/request-log';
 import { tileImageSource } from '$lib/server/security/csp';
 import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
 
@@ -19,7 +21,14 @@ export const init: ServerInit = async () => {
 	const db = await getDb();
 	await seedOnce(db, config());
 	// Removes what killed uploads left behind (one process at a time; at start and periodically).
-	startJanitor(db, photoStorage);
+	const stopJanitor = startJanitor(db, photoStorage);
+	// SIGTERM: adapter-node stops accepting and lets requests in flight finish (SHUTDOWN_TIMEOUT,
+	// 20 s from scripts/start.js), then emits this; /readyz answers 503 meanwhile.
+	process.once('SIGTERM', markDraining);
+	process.once('sveltekit:shutdown', () => {
+		stopJanitor();
+		void closeDb().catch(() => {});
+	});
 };
 
 const i18n: Handle = ({ event, resolve }) =>
@@ -59,7 +68,7 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headers, i18n, csrf, session, rateLimit, guard);
+export const handle = sequence(requestLog(!dev && process.env.LOG_REQUESTS !== '0'), headers, i18n, csrf, session, rateLimit, guard);
 
 /**
  * Unexpected errors: log what helps to fix them (route, error name and message, a reference)

@@ -62,7 +62,7 @@ function batch(t: Tablet): unknown[] {
 	return Array.from({ length: 5 }, (_, i) => {
 		const id = randomUUID();
 		if (t.visit) return { id, type: 'visit.checklist', entityId: t.visit.id, baseVersion: t.visit.version, payload: { serviceCode: t.visit.service, ticked: [i % 2], at: now }, createdAt: now, deviceId: t.device };
-		return { id, type: 'sync.discard', entityId: randomUUID(), baseVersion: 0, payload: { discarded: [], summary: null }, createdAt: now, deviceId: t.device };
+		return { id, type: 'sync.discard', entityId: randomUUID(), baseVersion: 0, payload: { discarded: [{ id: randomUUID(), type: 'visit.arrive', baseVersion: 0, createdAt: now, reason: null }], summary: {} }, createdAt: now, deviceId: t.device };
 	});
 }
 
@@ -105,7 +105,7 @@ export async function runLoad(base: string, tablets: Tablet[], seconds: number, 
 					if (r.status === 'applied') {
 						result.applied++;
 						result.mutationIds.push(r.id);
-					} else note(`mutation ${r.status}`);
+					} else note(`mutation ${r.status}${"reason" in r ? ` ${(r as { reason?: string }).reason}` : ""}`);
 				}
 			}
 		})

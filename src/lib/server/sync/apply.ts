@@ -23,6 +23,20 @@ export interface SyncContext {
 	/** The device that pushed (header), which may differ from the one that created a mutation. */
 	deviceId: string;
 	now: Date;
+	/**
+	 * When set (a batch, ./push.ts): the visit of each answer is not read at once; the mutation id
+	 * → visit id is noted here and the batch reads each visit ONCE after its last mutation.
+	 */
+	deferredVisits?: Map<string, string>;
+}
+
+/** The user's view of a visit for an answer, now or (in a batch) after the batch. */
+async function answerVisit(db: Db, ctx: SyncContext, mutationId: string, visitId: string) {
+	if (ctx.deferredVisits) {
+		ctx.deferredVisits.set(mutationId, visitId);
+		return null;
+	}
+	return getSyncVisit(db, ctx.user, visitId);
 }
 
 /** A mutation whose envelope passed the schema; type and payload are checked here. */
@@ -93,12 +107,12 @@ async function idReused(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<
 		at: ctx.now,
 		details: { mutationId: m.id, type: m.type, deviceId: ctx.deviceId, originDeviceId: m.deviceId, createdAt: m.createdAt, baseVersion: m.baseVersion }
 	});
-	return { id: m.id, status: 'rejected', reason: 'err_id_reused', visit: await getSyncVisit(db, ctx.user, m.entityId) };
+	return { id: m.id, status: 'rejected', reason: 'err_id_reused', visit: await answerVisit(db, ctx, m.id, m.entityId) };
 }
 
 async function visitFor(db: Db, ctx: SyncContext, mutationId: string) {
 	const row = await db.selectFrom('sync_mutations').select('entity_id').where('id', '=', mutationId).executeTakeFirst();
-	return row ? getSyncVisit(db, ctx.user, row.entity_id) : null;
+	return row ? answerVisit(db, ctx, mutationId, row.entity_id) : null;
 }
 
 /** Records the discarded ids that the server never decided, so a stale copy cannot apply later. */
@@ -128,7 +142,7 @@ async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, re
 		await audit(tx, ctx, m, target, 'sync_reject', { reason });
 		return target;
 	});
-	const visit = target.visit ? await getSyncVisit(db, ctx.user, target.visit.id) : null;
+	const visit = target.visit ? await answerVisit(db, ctx, m.id, target.visit.id) : null;
 	return { id: m.id, status: 'rejected', reason, visit };
 }
 
@@ -145,7 +159,7 @@ async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise
 		const extra = type === 'sync.discard' ? await recordDiscards(tx, ctx, m) : {};
 		await audit(tx, ctx, m, target, type === 'sync.discard' ? 'sync_discard' : 'sync_apply', extra);
 	});
-	return { id: m.id, status: 'applied', visit: await getSyncVisit(db, ctx.user, m.entityId) };
+	return { id: m.id, status: 'applied', visit: await answerVisit(db, ctx, m.id, m.entityId) };
 }
 
 /**

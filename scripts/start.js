@@ -51,6 +51,9 @@ process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
 // adapter-node refuses bodies over 512 KB by default: above the photo upload (1 MB) and sync
 // push (5 MB) limits, so those endpoints can refuse with their own translated reasons.
 process.env.BODY_SIZE_LIMIT ??= '6M';
+// SIGTERM: stop accepting, let requests in flight finish for at most this many seconds, then close
+// the database pool (hooks.server.ts). adapter-node's own default is 30.
+process.env.SHUTDOWN_TIMEOUT ??= '20';
 const host = process.env.HOST || 'localhost';
 console.log(`Doorstep listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${process.env.PORT}`);
 const { server } = await import(buildEntry);

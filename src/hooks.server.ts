@@ -1,27 +1,41 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { building } from '$app/environment';
+import { building, dev } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server.js';
-import { getDb } from '$lib/server/db';
-import { seedIfEmpty } from '$lib/server/db/seed';
+import { closeDb, getDb } from '$lib/server/db';
+import { seedOnce } from '$lib/server/db/startup';
+import { startJanitor } from '$lib/server/photos/janitor';
+import { photoStorage } from '$lib/server/photos/storage';
 import { config } from '$lib/server/config';
 import { loadSession } from '$lib/server/auth/session';
 import { guardRoute } from '$lib/server/auth/guard';
 import { securityHeaders } from '$lib/server/http/headers';
+import { markDraining } from '$lib/server/http/health';
+import { requestLog } from '$lib/server/http/request-log';
 import { tileImageSource } from '$lib/server/security/csp';
 import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
 import { hostile, neverThrow } from '$lib/server/security/hostile';
 import { keepProcessAlive } from '$lib/server/process-guard';
-import { startBackgroundJobs } from '$lib/server/jobs/start';
+import { startBackgroundJobs, stopBackgroundJobs } from '$lib/server/jobs/start';
 
-/** Runs once at start: migrations (inside getDb) and the demo data on an empty database. */
+/** Runs once at start: migrations (inside getDb), the demo data on an empty database, the janitor. */
 export const init: ServerInit = async () => {
 	if (building) return; // prerendering the offline shell needs no database
 	keepProcessAlive();
 	const db = await getDb();
-	await seedIfEmpty(db, config());
+	await seedOnce(db, config());
 	// Reminders, retries and the time-limit sweep (docs/architecture.md § Notifications).
 	startBackgroundJobs(db, config());
+	// Removes what killed uploads left behind (one process at a time; at start and periodically).
+	const stopJanitor = startJanitor(db, photoStorage);
+	// SIGTERM: adapter-node stops accepting and lets requests in flight finish (SHUTDOWN_TIMEOUT,
+	// 20 s from scripts/start.js), then emits this; /readyz answers 503 meanwhile.
+	process.once('SIGTERM', markDraining);
+	process.once('sveltekit:shutdown', () => {
+		stopJanitor();
+		stopBackgroundJobs();
+		void closeDb().catch(() => {});
+	});
 };
 
 const i18n: Handle = ({ event, resolve }) =>
@@ -39,7 +53,7 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 /** Photo uploads and sync pushes per user (sign-in failures are limited in the login action). */
-const rateLimit: Handle = ({ event, resolve }) => refuseOverWriteLimit(event) ?? resolve(event);
+const rateLimit: Handle = async ({ event, resolve }) => (await refuseOverWriteLimit(event)) ?? resolve(event);
 
 const guard: Handle = async ({ event, resolve }) => guardRoute(event) ?? resolve(event);
 
@@ -49,9 +63,10 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-// `neverThrow` and `hostile` before any hook that could throw on an odd address
-// (security/hostile.ts): a refusal there is a 4xx, never a crash.
-export const handle = sequence(headers, neverThrow, hostile, i18n, csrf, session, rateLimit, guard);
+// The request log first, so it sees every answer, refusals included; then `neverThrow` and
+// `hostile` before any hook that could throw on an odd address (security/hostile.ts): a refusal
+// there is a 4xx, never a crash.
+export const handle = sequence(requestLog(!dev && process.env.LOG_REQUESTS !== '0'), headers, neverThrow, hostile, i18n, csrf, session, rateLimit, guard);
 
 /**
  * Unexpected errors: log what helps to fix them (route, error name and message, a reference)

@@ -293,6 +293,10 @@ describe.each(DIALECTS)('photo upload on %s', (dialect) => {
 			has: (sha) => storage.has(sha),
 			get: (sha) => storage.get(sha),
 			remove: (sha) => storage.remove(sha),
+			listObjects: () => storage.listObjects(),
+			listTemps: () => storage.listTemps(),
+			removeTemp: (name) => storage.removeTemp(name),
+			modifiedAt: (sha) => storage.modifiedAt(sha),
 			put: (sha, b) => storage.put(sha, b, { beforeCommit: () => Promise.reject(new Error('disk full')) })
 		};
 		const before = await footprint();

@@ -29,7 +29,8 @@ export function skipReason(dialect: Dialect): string | null {
 	return inject('pgSkipReason') ?? 'pgUrl not provided: add tests/integration/global-setup.ts to test.globalSetup';
 }
 
-async function createPgDatabase(): Promise<string> {
+/** A new, empty database in the test cluster; its URL. */
+export async function createPgDatabase(): Promise<string> {
 	const adminUrl = inject('pgUrl');
 	if (!adminUrl) throw new Error('PostgreSQL test cluster not available');
 	const name = `test_${randomBytes(6).toString('hex')}`;

@@ -52,7 +52,9 @@ export const AUDIT_ACTIONS = [
 	'calendar_update',
 	'calendar_delete',
 	'reminder_sent',
-	'report_export'
+	'report_export',
+	'storage_janitor',
+	'sync_id_reused'
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

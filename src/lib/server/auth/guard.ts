@@ -11,7 +11,8 @@ const AREA_ROLES: { prefix: string; roles: Role[] }[] = [
 ];
 
 // /field-shell and the manifest carry no data: the service worker and the browser fetch them.
-const PUBLIC_PATHS = ['/login', '/lang', '/favicon.svg', '/robots.txt', '/field-shell', '/manifest.webmanifest', '/sw.js', '/sw-sync.js', '/icons'];
+// /healthz and /readyz: for the load balancer, no session and no personal data (http/health.ts).
+const PUBLIC_PATHS = ['/login', '/lang', '/healthz', '/readyz', '/favicon.svg', '/robots.txt', '/field-shell', '/manifest.webmanifest', '/sw.js', '/sw-sync.js', '/icons'];
 
 function matches(pathname: string, prefix: string): boolean {
 	return pathname === prefix || pathname.startsWith(prefix + '/');

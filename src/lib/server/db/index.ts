@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { config } from '$lib/server/config';
 import type { Database } from './schema';
 import { migrateToLatest } from './migrator';
+import { LOCK_KEYS, withAdvisoryLock } from './advisory-lock';
 
 export { dialectOf, type DialectName } from './dialect';
 export type { Database } from './schema';
@@ -49,7 +50,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Kysely<Da
 		? openPostgres(opts.databaseUrl)
 		: openSqlite(opts.dataDir);
 	try {
-		await migrateToLatest(db);
+		// One process at a time (PostgreSQL): several started together take turns.
+		await withAdvisoryLock(db, LOCK_KEYS.start, () => migrateToLatest(db));
 	} catch (err) {
 		await db.destroy();
 		throw err;

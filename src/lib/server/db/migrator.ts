@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_photo_deletions';
 import * as m012 from './migrations/012_checkin_reason';
 import * as m014 from './migrations/014_report_indexes';
 import * as m015 from './migrations/015_notifications';
+import * as m016 from './migrations/016_scale_out';
 
 /*
  * Migrations are imported, not discovered on disk: the production server is a Vite bundle,
@@ -30,7 +31,8 @@ const MIGRATIONS: Record<string, Migration> = {
 	'009_photo_deletions': m009,
 	'012_checkin_reason': m012,
 	'014_report_indexes': m014,
-	'015_notifications': m015
+	'015_notifications': m015,
+	'016_scale_out': m016
 };
 
 const provider: MigrationProvider = {

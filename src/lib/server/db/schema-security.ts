@@ -20,3 +20,11 @@ export interface PhotoDeletionsTable {
 	sha256: string;
 	requested_at: string;
 }
+
+/** One shared token bucket (migration 016_scale_out); `key` is `<limit>:<sha-256 of the key>`. */
+export interface RateLimitsTable {
+	key: string;
+	tokens: number;
+	updated_ms: number;
+	last_ok: number;
+}

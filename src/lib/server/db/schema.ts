@@ -1,5 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { DeviceSecretsTable, PhotoDeletionsTable, SettingsTable } from './schema-security';
+import type { DeviceSecretsTable, PhotoDeletionsTable, RateLimitsTable, SettingsTable } from './schema-security';
 import type { EvidenceReviewsTable, PhotosTable } from './schema-evidence';
 import type { DeliveryLogTable, JobsTable, NotificationsTable, ReminderConsentsTable } from './schema-notify';
 import type { ReportWorkdaysMetaTable, ReportWorkdaysTable } from './schema-reports';
@@ -206,6 +206,8 @@ export interface SyncMutationsTable {
 	reason: string | null;
 	/** JSON text: the answer given. */
 	response: Generated<string>;
+	/** SHA-256 of the canonical body (016_scale_out); null on older rows and recorded discards. */
+	body_hash: string | null;
 }
 
 /** What the team recorded at a visit before its outcome (steps, checklist, consent). */
@@ -284,6 +286,7 @@ export interface Database {
 	delivery_log: DeliveryLogTable;
 	report_workdays: ReportWorkdaysTable;
 	report_workdays_meta: ReportWorkdaysMetaTable;
+	rate_limits: RateLimitsTable;
 }
 
 export type OutletRow = Selectable<OutletsTable>;

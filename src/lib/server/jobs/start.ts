@@ -25,3 +25,9 @@ export function startBackgroundJobs(db: Db, cfg: AppConfig): void {
 		await sweepDeadlines(db);
 	});
 }
+
+/** Stops polling (graceful shutdown): a job being run finishes, its lease covers the rest. */
+export function stopBackgroundJobs(): void {
+	stop?.();
+	stop = null;
+}

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { checkContent } from './content';
-import type { PhotoStorage, PutOptions } from './storage';
+import type { PhotoStorage, PutOptions, StoredItem } from './storage';
 
 export class LocalPhotoStorage implements PhotoStorage {
 	readonly kind = 'local' as const;
@@ -43,6 +43,39 @@ export class LocalPhotoStorage implements PhotoStorage {
 		}
 	}
 
+	async *listObjects(): AsyncGenerator<StoredItem> {
+		for await (const file of walk(this.root)) {
+			const match = HASH_FILE.exec(path.basename(file));
+			if (!match) continue;
+			const stat = await fs.stat(file).catch(() => null);
+			if (stat) yield { name: match[1], modifiedMs: stat.mtimeMs };
+		}
+	}
+
+	async *listTemps(): AsyncGenerator<StoredItem> {
+		let names: string[];
+		try {
+			names = await fs.readdir(this.tmpDir);
+		} catch (err) {
+			if (isMissing(err)) return;
+			throw err;
+		}
+		for (const name of names) {
+			const stat = await fs.stat(path.join(this.tmpDir, name)).catch(() => null);
+			if (stat?.isFile()) yield { name, modifiedMs: stat.mtimeMs };
+		}
+	}
+
+	async removeTemp(name: string): Promise<void> {
+		if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new Error('not a temporary upload name');
+		await fs.rm(path.join(this.tmpDir, name), { force: true });
+	}
+
+	async modifiedAt(sha256: string): Promise<number | null> {
+		const stat = await fs.stat(this.pathOf(sha256)).catch(() => null);
+		return stat ? stat.mtimeMs : null;
+	}
+
 	async get(sha256: string): Promise<Uint8Array | null> {
 		try {
 			return new Uint8Array(await fs.readFile(this.pathOf(sha256)));
@@ -55,7 +88,13 @@ export class LocalPhotoStorage implements PhotoStorage {
 	async put(sha256: string, bytes: Uint8Array, options: PutOptions = {}): Promise<void> {
 		checkContent(sha256, bytes);
 		const final = this.pathOf(sha256);
-		if (await this.has(sha256)) return; // content-addressed: the same name holds the same bytes
+		if (await this.has(sha256)) {
+			// Content-addressed: the same name holds the same bytes. Touched, so the janitor (which
+			// removes objects no row points at only after an hour) leaves it to this upload's row.
+			const now = new Date();
+			await fs.utimes(final, now, now).catch(() => {});
+			return;
+		}
 		await fs.mkdir(this.tmpDir, { recursive: true });
 		await fs.mkdir(path.dirname(final), { recursive: true });
 		// A unique temporary name per put: concurrent puts of the same bytes never share a file.
@@ -75,6 +114,24 @@ export class LocalPhotoStorage implements PhotoStorage {
 			await fs.rm(tmp, { force: true });
 			throw err;
 		}
+	}
+}
+
+const HASH_FILE = /^([0-9a-f]{64})\.jpg$/;
+
+async function* walk(dir: string): AsyncGenerator<string> {
+	let entries;
+	try {
+		entries = await fs.readdir(dir, { withFileTypes: true });
+	} catch (err) {
+		if (isMissing(err)) return;
+		throw err;
+	}
+	for (const entry of entries) {
+		if (entry.name === '.tmp') continue;
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) yield* walk(full);
+		else if (entry.isFile()) yield full;
 	}
 }
 

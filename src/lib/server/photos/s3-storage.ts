@@ -13,12 +13,13 @@ import {
 	DeleteObjectCommand,
 	GetObjectCommand,
 	HeadObjectCommand,
+	ListObjectsV2Command,
 	PutObjectCommand,
 	S3Client
 } from '@aws-sdk/client-s3';
 import type { AppConfig } from '$lib/server/config';
 import { checkContent } from './content';
-import type { PhotoStorage, PutOptions } from './storage';
+import type { PhotoStorage, PutOptions, StoredItem } from './storage';
 
 export const finalKey = (sha256: string): string => `photos/${sha256}.jpg`;
 export const TMP_PREFIX = 'tmp/';
@@ -65,6 +66,42 @@ export class S3PhotoStorage implements PhotoStorage {
 		await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: finalKey(sha256) }));
 	}
 
+	private async *list(prefix: string): AsyncGenerator<{ key: string; modifiedMs: number }> {
+		let token: string | undefined;
+		do {
+			const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: 1000 }));
+			for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, modifiedMs: o.LastModified?.getTime() ?? 0 };
+			token = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (token);
+	}
+
+	async *listObjects(): AsyncGenerator<StoredItem> {
+		for await (const { key, modifiedMs } of this.list('photos/')) {
+			const match = /^photos\/([0-9a-f]{64})\.jpg$/.exec(key);
+			if (match) yield { name: match[1], modifiedMs };
+		}
+	}
+
+	async *listTemps(): AsyncGenerator<StoredItem> {
+		for await (const { key, modifiedMs } of this.list(TMP_PREFIX)) yield { name: key.slice(TMP_PREFIX.length), modifiedMs };
+	}
+
+	async removeTemp(name: string): Promise<void> {
+		if (!name || name.includes('/')) throw new Error('not a temporary upload name');
+		await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: `${TMP_PREFIX}${name}` }));
+	}
+
+	async modifiedAt(sha256: string): Promise<number | null> {
+		checkContent(sha256);
+		try {
+			const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: finalKey(sha256) }));
+			return head.LastModified?.getTime() ?? 0;
+		} catch (err) {
+			if (isNotFound(err)) return null;
+			throw err;
+		}
+	}
+
 	async get(sha256: string): Promise<Uint8Array | null> {
 		checkContent(sha256);
 		try {
@@ -78,7 +115,14 @@ export class S3PhotoStorage implements PhotoStorage {
 
 	async put(sha256: string, bytes: Uint8Array, options: PutOptions = {}): Promise<void> {
 		checkContent(sha256, bytes);
-		if (await this.has(sha256)) return; // content-addressed: the same key holds the same bytes
+		if (await this.has(sha256)) {
+			// Content-addressed: the same key holds the same bytes. Touched (copied onto itself), so
+			// the janitor, which removes objects no row points at only after an hour, leaves it.
+			await this.client
+				.send(new CopyObjectCommand({ Bucket: this.bucket, Key: finalKey(sha256), CopySource: `${this.bucket}/${finalKey(sha256)}`, ContentType: 'image/jpeg', MetadataDirective: 'REPLACE' }))
+				.catch(() => {});
+			return;
+		}
 		const tmp = `${TMP_PREFIX}${sha256}.${randomUUID()}`;
 		try {
 			await this.client.send(

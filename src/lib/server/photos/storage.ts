@@ -31,6 +31,19 @@ export interface PhotoStorage {
 	has(sha256: string): Promise<boolean>;
 	/** Deletes the object of a hash no photo row points at any more; nothing stored is no error. */
 	remove(sha256: string): Promise<void>;
+	/** Every stored object (the janitor, ./janitor.ts): its hash and last write (or touch) time. */
+	listObjects(): AsyncIterable<StoredItem>;
+	/** Temporary uploads left behind (a put that never finished); `name` is for removeTemp. */
+	listTemps(): AsyncIterable<StoredItem>;
+	removeTemp(name: string): Promise<void>;
+	/** Last write or touch time of a stored object (ms), or null when there is none. */
+	modifiedAt(sha256: string): Promise<number | null>;
+}
+
+/** An object or temporary upload as the janitor sees it. */
+export interface StoredItem {
+	name: string;
+	modifiedMs: number;
 }
 
 export async function createPhotoStorage(cfg: Pick<AppConfig, 'photoStorage' | 'dataDir' | 's3'>): Promise<PhotoStorage> {

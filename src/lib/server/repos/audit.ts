@@ -7,7 +7,7 @@ import { isoNow, newId, type Db } from './common';
  * which scrubs personal data from the details; `appendAudit` here stores what it is given.
  */
 
-export const AUDIT_ENTITIES = ['request', 'visit', 'resident', 'user', 'outlet', 'community', 'service', 'calendar', 'session', 'device', 'settings', 'report'] as const;
+export const AUDIT_ENTITIES = ['request', 'visit', 'resident', 'user', 'outlet', 'community', 'service', 'calendar', 'session', 'device', 'settings', 'report', 'photo_storage'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 export interface AuditEntry {

@@ -1,6 +1,7 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { config } from '$lib/server/config';
+import { getDb } from '$lib/server/db';
 import { isCrossSiteWrite } from './csrf';
 import { createLimiters, writeLimitOf, type Limiters } from './limits';
 
@@ -11,11 +12,12 @@ import { createLimiters, writeLimitOf, type Limiters } from './limits';
  * translated sentence for everything else.
  */
 
-let limiters: Limiters | null = null;
+let limiters: Promise<Limiters> | null = null;
 
-/** The rate limiters of this server process, created from config on first use. */
-export function processLimiters(): Limiters {
-	limiters ??= createLimiters(config().rateLimits);
+/** The rate limiters (buckets in the app's database, shared by all its processes). */
+export function processLimiters(): Promise<Limiters> {
+	limiters ??= getDb().then((db) => createLimiters(db, config().rateLimits));
+	limiters.catch(() => (limiters = null));
 	return limiters;
 }
 
@@ -44,10 +46,10 @@ export function tooMany(event: RequestEvent, retryAfterSeconds: number): Respons
 }
 
 /** Photo uploads and sync pushes per signed-in user (anonymous ones are refused by the guard). */
-export function refuseOverWriteLimit(event: RequestEvent, nowMs: number = Date.now()): Response | null {
+export async function refuseOverWriteLimit(event: RequestEvent, nowMs: number = Date.now()): Promise<Response | null> {
 	const user = event.locals.user;
 	const limit = writeLimitOf(event.request.method, event.url.pathname);
 	if (!user || !limit) return null;
-	const decision = processLimiters()[limit].take(user.id, nowMs);
+	const decision = await (await processLimiters())[limit].take(user.id, nowMs);
 	return decision.ok ? null : tooMany(event, decision.retryAfterSeconds);
 }

@@ -1,12 +1,15 @@
-import { RateLimiter, type RateRule } from './rate-limit';
+import type { Db } from '$lib/server/repos/common';
+import type { RateRule } from './rate-limit';
+import { SharedRateLimiter } from './shared-rate-limit';
 
 /*
- * Which events are rate-limited, how much, and the limiters of this server process (see
- * rate-limit.ts for why several processes would need a shared store).
+ * Which events are rate-limited, how much, and the limiters. The buckets live in the database
+ * (shared-rate-limit.ts), so every server process on one database counts towards one total.
  *
  * - Sign-in: FAILED attempts per client IP and per username (also unknown ones, which have no
- *   account lockout). Successful sign-ins are not counted, so a branch behind one NAT address
- *   can start its day; guessing is capped on top of the account lockout (LOGIN_MAX_FAILURES).
+ *   account lockout). An attempt takes a token from both buckets before the password is checked
+ *   and a successful sign-in gives them back, so a branch behind one NAT address can start its
+ *   day while concurrent guesses on several processes cannot pass the limit together.
  * - Photo uploads (PUT /api/photos/…) and sync pushes, per signed-in user.
  */
 
@@ -34,18 +37,18 @@ export function readRateLimits(env: Record<string, string | undefined>): RateLim
 }
 
 export interface Limiters {
-	loginIp: RateLimiter;
-	loginUsername: RateLimiter;
-	uploads: RateLimiter;
-	syncPushes: RateLimiter;
+	loginIp: SharedRateLimiter;
+	loginUsername: SharedRateLimiter;
+	uploads: SharedRateLimiter;
+	syncPushes: SharedRateLimiter;
 }
 
-export function createLimiters(config: RateLimitConfig): Limiters {
+export function createLimiters(db: Db, config: RateLimitConfig): Limiters {
 	return {
-		loginIp: new RateLimiter(config.loginFailuresPerIp),
-		loginUsername: new RateLimiter(config.loginFailuresPerUsername),
-		uploads: new RateLimiter(config.uploadsPerUser),
-		syncPushes: new RateLimiter(config.syncPushesPerUser)
+		loginIp: new SharedRateLimiter(db, 'login_ip', config.loginFailuresPerIp),
+		loginUsername: new SharedRateLimiter(db, 'login_name', config.loginFailuresPerUsername),
+		uploads: new SharedRateLimiter(db, 'upload', config.uploadsPerUser),
+		syncPushes: new SharedRateLimiter(db, 'push', config.syncPushesPerUser)
 	};
 }
 
@@ -56,15 +59,22 @@ export function writeLimitOf(method: string, pathname: string): 'uploads' | 'syn
 	return null;
 }
 
-/** Seconds to wait before the next sign-in attempt, or null when one may be tried now. */
-export function loginWait(limiters: Limiters, ip: string, username: string, nowMs: number): number | null {
-	const byIp = limiters.loginIp.check(ip, nowMs);
-	const byName = limiters.loginUsername.check(username, nowMs);
-	const waits = [byIp, byName].flatMap((d) => (d.ok ? [] : [d.retryAfterSeconds]));
-	return waits.length ? Math.max(...waits) : null;
+/**
+ * Takes a sign-in attempt from the address's and the username's buckets: seconds to wait (and
+ * nothing taken) when either is empty, else null. Give it back with `releaseLoginAttempt` when
+ * the sign-in succeeds.
+ */
+export async function reserveLoginAttempt(limiters: Limiters, ip: string, username: string, nowMs: number): Promise<number | null> {
+	const byIp = await limiters.loginIp.take(ip, nowMs);
+	if (!byIp.ok) return byIp.retryAfterSeconds;
+	const byName = await limiters.loginUsername.take(username, nowMs);
+	if (byName.ok) return null;
+	await limiters.loginIp.refund(ip, nowMs);
+	return byName.retryAfterSeconds;
 }
 
-export function noteLoginFailure(limiters: Limiters, ip: string, username: string, nowMs: number): void {
-	limiters.loginIp.take(ip, nowMs);
-	limiters.loginUsername.take(username, nowMs);
+/** A successful sign-in does not count against the limits. */
+export async function releaseLoginAttempt(limiters: Limiters, ip: string, username: string, nowMs: number): Promise<void> {
+	await limiters.loginIp.refund(ip, nowMs);
+	await limiters.loginUsername.refund(username, nowMs);
 }

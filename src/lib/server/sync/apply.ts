@@ -11,8 +11,10 @@ import type { Db } from '$lib/server/repos/common';
 import { inTransaction } from '$lib/server/workflow/context';
 import { isMutationType, type Mutation, type MutationResult, type RejectReason } from '$lib/client/sync/protocol';
 import { parsePayload } from '$lib/client/sync/protocol-schemas';
+import { getVisit } from '$lib/server/repos/visits';
 import { getSyncVisit } from './field-visits';
 import { HANDLERS, loadTarget, type Target } from './handlers';
+import { mutationBodyHash } from './body-hash';
 import { findDecided, findRecorded, insertRecord, type RecordedMutation } from './mutation-log';
 import { rejectionReason, SyncRejection } from './rejection';
 import { onSyncRefused } from '$lib/server/notify/events';
@@ -25,6 +27,20 @@ export interface SyncContext {
 	/** The device that pushed (header), which may differ from the one that created a mutation. */
 	deviceId: string;
 	now: Date;
+	/**
+	 * When set (a batch, ./push.ts): the visit of each answer is not read at once; the mutation id
+	 * → visit id is noted here and the batch reads each visit ONCE after its last mutation.
+	 */
+	deferredVisits?: Map<string, string>;
+}
+
+/** The user's view of a visit for an answer, now or (in a batch) after the batch. */
+async function answerVisit(db: Db, ctx: SyncContext, mutationId: string, visitId: string) {
+	if (ctx.deferredVisits) {
+		ctx.deferredVisits.set(mutationId, visitId);
+		return null;
+	}
+	return getSyncVisit(db, ctx.user, visitId);
 }
 
 /** A mutation whose envelope passed the schema; type and payload are checked here. */
@@ -72,18 +88,35 @@ async function audit(db: Db, ctx: SyncContext, m: IncomingMutation, target: Targ
 	});
 }
 
-async function replay(db: Db, ctx: SyncContext, recorded: RecordedMutation): Promise<MutationResult> {
+async function replay(db: Db, ctx: SyncContext, recorded: RecordedMutation, m: IncomingMutation): Promise<MutationResult> {
 	// Another user's id (a forged or colliding id): say nothing about it.
 	if (recorded.userId !== ctx.user.id) return { id: recorded.id, status: 'rejected', reason: 'err_forbidden', visit: null };
+	// A known id with other content is not a replay: answering "already applied" would make the
+	// tablet drop the changed work. Refused, nothing applied, the tablet shows a conflict.
+	if (recorded.bodyHash !== null && recorded.bodyHash !== mutationBodyHash(m)) return idReused(db, ctx, m);
 	const visit = await visitFor(db, ctx, recorded.id);
 	if (recorded.result === 'applied') return { id: recorded.id, status: 'already_applied', visit };
 	const reason: RejectReason = recorded.result === 'discarded' ? 'err_discarded' : (recorded.reason ?? 'invalid_payload');
 	return { id: recorded.id, status: 'rejected', reason, visit };
 }
 
+async function idReused(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
+	const visit = await getVisit(db, m.entityId);
+	await recordAudit(db, {
+		actorId: ctx.user.id,
+		action: 'sync_id_reused',
+		entity: 'visit',
+		entityId: m.entityId,
+		outletId: visit?.outletId ?? null,
+		at: ctx.now,
+		details: { mutationId: m.id, type: m.type, deviceId: ctx.deviceId, originDeviceId: m.deviceId, createdAt: m.createdAt, baseVersion: m.baseVersion }
+	});
+	return { id: m.id, status: 'rejected', reason: 'err_id_reused', visit: await answerVisit(db, ctx, m.id, m.entityId) };
+}
+
 async function visitFor(db: Db, ctx: SyncContext, mutationId: string) {
 	const row = await db.selectFrom('sync_mutations').select('entity_id').where('id', '=', mutationId).executeTakeFirst();
-	return row ? getSyncVisit(db, ctx.user, row.entity_id) : null;
+	return row ? answerVisit(db, ctx, mutationId, row.entity_id) : null;
 }
 
 /** Records the discarded ids that the server never decided, so a stale copy cannot apply later. */
@@ -94,7 +127,7 @@ async function recordDiscards(db: Db, ctx: SyncContext, m: IncomingMutation): Pr
 	const alreadyApplied = ids.filter((id) => decided.get(id)?.result === 'applied');
 	for (const d of payload.discarded) {
 		if (decided.has(d.id)) continue;
-		const record = { id: d.id, userId: ctx.user.id, deviceId: ctx.deviceId, type: d.type, entityId: m.entityId, baseVersion: d.baseVersion, result: 'discarded' as const, reason: d.reason };
+		const record = { id: d.id, userId: ctx.user.id, deviceId: ctx.deviceId, type: d.type, entityId: m.entityId, baseVersion: d.baseVersion, result: 'discarded' as const, reason: d.reason, bodyHash: null };
 		await insertRecord(db, record, ctx.now);
 	}
 	return { discarded: payload.discarded, alreadyApplied };
@@ -109,12 +142,12 @@ function envelopeProblem(m: IncomingMutation): RejectReason | null {
 async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, reason: RejectReason): Promise<MutationResult> {
 	const target = await inTransaction(db, async (tx) => {
 		const target = await loadTarget(tx, m.entityId);
-		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason }, ctx.now);
+		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason, bodyHash: mutationBodyHash(m) }, ctx.now);
 		await audit(tx, ctx, m, target, 'sync_reject', { reason });
 		if (!ROUTINE_REFUSALS.has(reason)) await onSyncRefused(tx, target.request, target.visit, reason, ctx.user.displayName, ctx.now);
 		return target;
 	});
-	const visit = target.visit ? await getSyncVisit(db, ctx.user, target.visit.id) : null;
+	const visit = target.visit ? await answerVisit(db, ctx, m.id, target.visit.id) : null;
 	return { id: m.id, status: 'rejected', reason, visit };
 }
 
@@ -124,14 +157,14 @@ async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise
 	const type = m.type as Mutation['type'];
 	await inTransaction(db, async (tx) => {
 		// The row first: it takes the idempotency key before any work is done.
-		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null }, ctx.now);
+		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null, bodyHash: mutationBodyHash(m) }, ctx.now);
 		const target = await loadTarget(tx, m.entityId);
 		const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
 		await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now }, typed, target);
 		const extra = type === 'sync.discard' ? await recordDiscards(tx, ctx, m) : {};
 		await audit(tx, ctx, m, target, type === 'sync.discard' ? 'sync_discard' : 'sync_apply', extra);
 	});
-	return { id: m.id, status: 'applied', visit: await getSyncVisit(db, ctx.user, m.entityId) };
+	return { id: m.id, status: 'applied', visit: await answerVisit(db, ctx, m.id, m.entityId) };
 }
 
 /**
@@ -141,20 +174,20 @@ async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise
  */
 export async function applyMutation(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
 	const recorded = await findRecorded(db, m.id);
-	if (recorded) return replay(db, ctx, recorded);
+	if (recorded) return replay(db, ctx, recorded, m);
 	try {
 		return await applyOnce(db, ctx, m);
 	} catch (err) {
 		const reason = rejectionReason(err);
 		// A concurrent push of the same id won the insert: answer as a replay.
 		const raced = await findRecorded(db, m.id);
-		if (raced) return replay(db, ctx, raced);
+		if (raced) return replay(db, ctx, raced, m);
 		if (reason === null) throw err;
 		try {
 			return await recordRejection(db, ctx, m, reason);
 		} catch (recordErr) {
 			const racedAgain = await findRecorded(db, m.id);
-			if (racedAgain) return replay(db, ctx, racedAgain);
+			if (racedAgain) return replay(db, ctx, racedAgain, m);
 			throw recordErr;
 		}
 	}

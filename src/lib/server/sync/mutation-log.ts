@@ -13,6 +13,8 @@ export interface RecordedMutation {
 	userId: string;
 	result: Decision;
 	reason: RejectReason | null;
+	/** SHA-256 of the canonical body (./body-hash.ts); null for older rows and recorded discards. */
+	bodyHash: string | null;
 }
 
 export interface MutationRecord {
@@ -24,11 +26,12 @@ export interface MutationRecord {
 	baseVersion: number;
 	result: Decision;
 	reason: RejectReason | null;
+	bodyHash: string | null;
 }
 
 export async function findRecorded(db: Db, id: string): Promise<RecordedMutation | null> {
-	const row = await db.selectFrom('sync_mutations').select(['id', 'user_id', 'result', 'reason']).where('id', '=', id).executeTakeFirst();
-	return row ? { id: row.id, userId: row.user_id, result: row.result as Decision, reason: row.reason } : null;
+	const row = await db.selectFrom('sync_mutations').select(['id', 'user_id', 'result', 'reason', 'body_hash']).where('id', '=', id).executeTakeFirst();
+	return row ? { id: row.id, userId: row.user_id, result: row.result as Decision, reason: row.reason, bodyHash: row.body_hash } : null;
 }
 
 export async function insertRecord(db: Db, record: MutationRecord, now: Date): Promise<void> {
@@ -44,7 +47,8 @@ export async function insertRecord(db: Db, record: MutationRecord, now: Date): P
 			received_at: now.toISOString(),
 			result: record.result,
 			reason: record.reason,
-			response: JSON.stringify({ status: record.result, reason: record.reason })
+			response: JSON.stringify({ status: record.result, reason: record.reason }),
+			body_hash: record.bodyHash
 		})
 		.execute();
 }
@@ -52,6 +56,6 @@ export async function insertRecord(db: Db, record: MutationRecord, now: Date): P
 /** Which of `ids` are already decided (for discards: never overwrite a decision). */
 export async function findDecided(db: Db, ids: string[]): Promise<Map<string, RecordedMutation>> {
 	if (ids.length === 0) return new Map();
-	const rows = await db.selectFrom('sync_mutations').select(['id', 'user_id', 'result', 'reason']).where('id', 'in', ids).execute();
-	return new Map(rows.map((r) => [r.id, { id: r.id, userId: r.user_id, result: r.result as Decision, reason: r.reason }]));
+	const rows = await db.selectFrom('sync_mutations').select(['id', 'user_id', 'result', 'reason', 'body_hash']).where('id', 'in', ids).execute();
+	return new Map(rows.map((r) => [r.id, { id: r.id, userId: r.user_id, result: r.result as Decision, reason: r.reason, bodyHash: r.body_hash }]));
 }

@@ -41,7 +41,7 @@ export interface TimelineItem {
 }
 
 export const SYNC_GAP_MS = 15 * 60_000;
-const SYNC_ACTIONS = new Set(['sync_apply', 'sync_reject', 'sync_discard', 'photo_upload', 'photo_superseded']);
+const SYNC_ACTIONS = new Set(['sync_apply', 'sync_reject', 'sync_id_reused', 'sync_discard', 'photo_upload', 'photo_superseded']);
 const SHOWN_KEYS = ['reason', 'date', 'start', 'end', 'outcome', 'note'];
 
 const str = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
@@ -66,7 +66,7 @@ function emptyChanges(): SyncChanges {
 
 function addToChanges(c: SyncChanges, e: AuditEntryWithActor, checklist: Set<string>): void {
 	if (e.action === 'photo_upload') return void c.photos++;
-	if (e.action === 'sync_reject') return void c.refused++;
+	if (e.action === 'sync_reject' || e.action === 'sync_id_reused') return void c.refused++;
 	if (e.action === 'sync_discard') return void (c.discarded = true);
 	if (e.action !== 'sync_apply') return;
 	const payload = obj(e.details.payload);

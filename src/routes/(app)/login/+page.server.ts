@@ -8,7 +8,7 @@ import { startSession } from '$lib/server/auth/session';
 import { homeFor } from '$lib/server/auth/guard';
 import { recordAudit } from '$lib/server/audit';
 import { processLimiters } from '$lib/server/security/guards';
-import { loginWait, noteLoginFailure } from '$lib/server/security/limits';
+import { releaseLoginAttempt, reserveLoginAttempt } from '$lib/server/security/limits';
 import { safeNext } from '$lib/domain/safe-next';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,7 +30,8 @@ export const actions: Actions = {
 		// Failed sign-ins per client address and per username, on top of the account lockout.
 		const ip = event.getClientAddress();
 		const name = parsed.output.username.toLowerCase();
-		const wait = loginWait(processLimiters(), ip, name, Date.now());
+		const limiters = await processLimiters();
+		const wait = await reserveLoginAttempt(limiters, ip, name, Date.now());
 		if (wait !== null) {
 			event.setHeaders({ 'retry-after': String(wait) });
 			return fail(429, { username: parsed.output.username, error: 'security_err_rate_limited', minutes: 0, seconds: wait });
@@ -42,13 +43,13 @@ export const actions: Actions = {
 			lockMinutes: loginLockMinutes
 		});
 		if (!result.ok) {
-			noteLoginFailure(processLimiters(), ip, name, Date.now());
 			const minutes = result.code === 'err_login_locked' ? result.minutes : 0;
 			const status = result.code === 'err_login_locked' ? 429 : 400;
 			// Like every 429: when to try again (the lock's remaining minutes, rounded up).
 			if (result.code === 'err_login_locked') event.setHeaders({ 'retry-after': String(minutes * 60) });
 			return fail(status, { username: parsed.output.username, error: result.code, minutes, seconds: 0 });
 		}
+		await releaseLoginAttempt(limiters, ip, name, Date.now());
 		await startSession(event, result.userId);
 		const user = await db.selectFrom('users').select(['role', 'outlet_id']).where('id', '=', result.userId).executeTakeFirstOrThrow();
 		await recordAudit(db, { actorId: result.userId, action: 'login', entity: 'user', entityId: result.userId, outletId: user.outlet_id });

@@ -28,6 +28,9 @@ for (const stream of [process.stdout, process.stderr]) {
 		} catch {
 			/* the log copy must never stop the server */
 		}
+		// The one line per request (issue 12) goes to the file only: the scan reads it, the test
+		// run's output stays readable.
+		if (typeof chunk === 'string' && chunk.startsWith('[req] ')) return true;
 		return write(chunk, ...rest);
 	};
 }

@@ -69,6 +69,15 @@ test('the worker sees the approval notice and its unread count drop after readin
 	const notices = page.getByTestId('field-notices');
 	await expect(notices).toContainText(`新的上门任务 ${ref}`);
 	await expect(notices).toContainText('19:00–20:00');
+	// The newest three only, the rest behind one button, so the day's visits stay in view.
+	const total = Number(await notices.locator('.count').textContent());
+	await expect(notices.locator('li')).toHaveCount(Math.min(total, 3));
+	if (total > 3) {
+		await notices.getByRole('button', { name: `显示其余 ${total - 3} 条` }).click();
+		await expect(notices.locator('li')).toHaveCount(total);
+		await notices.getByRole('button', { name: '收起' }).click();
+		await expect(notices.locator('li')).toHaveCount(3);
+	}
 	await expectAccessible(page);
 	await page.screenshot({ path: 'test-results/notifications/field-notice-zh.png', fullPage: true });
 	const item = notices.locator('li', { hasText: ref });

@@ -24,6 +24,9 @@ test('admin: top bar, translated audit log, /admin/communities, 404 inside the a
 	const nav = page.getByRole('navigation', { name: /主导航|Main/ });
 	await expect(nav.getByRole('link', { name: '全部申请' })).toHaveAttribute('href', '/admin/requests');
 	await expect(nav.getByRole('link', { name: '外勤设备' })).toHaveAttribute('href', '/admin/devices');
+	// Failed reminders are counted on the overview, which links the job queue (issue 15).
+	await expect(page.getByTestId('dead-jobs')).toHaveAttribute('href', '/admin/jobs');
+	await expect(page.getByTestId('dead-jobs')).toContainText('条提醒发送失败');
 
 	// No raw code (evidence_accept, sync_apply, device…) in 最近操作记录, in either language.
 	const rawCodes = async () => {

@@ -62,3 +62,25 @@ export async function openTileMap(container: HTMLElement, opts: TileMapOptions):
 	layer.addTo(map);
 	return { L, map };
 }
+
+/**
+ * A component's map for as long as it is mounted (call from onMount, return what it returns):
+ * opens the map, lets `draw` add the layers, and removes it at teardown — also when the map
+ * opens only after the component is gone. A failure (Leaflet, a drawing error) calls `onFail`,
+ * so the component shows its text instead.
+ */
+export function mountTileMap(container: HTMLElement, opts: TileMapOptions, draw: (L: L, map: LeafletMap) => void, onFail: () => void): () => void {
+	let destroyed = false;
+	let remove = () => {};
+	openTileMap(container, opts)
+		.then(({ L, map }) => {
+			if (destroyed) return map.remove();
+			remove = () => map.remove();
+			draw(L, map);
+		})
+		.catch(onFail);
+	return () => {
+		destroyed = true;
+		remove();
+	};
+}

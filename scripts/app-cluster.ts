@@ -45,9 +45,9 @@ async function waitReady(port: number, child: ChildProcess, timeoutMs: number, o
 }
 
 /** Starts the built server with `env` on a free port; resolves once /readyz answers 200. */
-export async function startApp(env: Record<string, string>, opts: { port?: number; timeoutMs?: number; wait?: boolean } = {}): Promise<AppProcess> {
+export async function startApp(env: Record<string, string>, opts: { port?: number; timeoutMs?: number; wait?: boolean; nodeArgs?: string[] } = {}): Promise<AppProcess> {
 	const port = opts.port ?? (await freePort());
-	const child = spawn(process.execPath, [path.join(root, 'scripts', 'start.js')], {
+	const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(root, 'scripts', 'start.js')], {
 		cwd: root,
 		env: { ...process.env, HOST: '127.0.0.1', TILE_URL: '', ...env, PORT: String(port) },
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -63,6 +63,21 @@ function cpuSeconds(pid: number): number {
 	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
 	return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100)
 }
+/** CPU seconds of every PostgreSQL server process on the machine (the bench's own cluster). */
+function postgresCpuSeconds(): number {
+	let total = 0;
+	for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+			if (!stat.includes('(postgres)')) continue;
+			const fields = stat.split(') ')[1].split(' ');
+			total += (Number(fields[11]) + Number(fields[12])) / 100;
+		} catch {
+			// the process ended meanwhile
+		}
+	}
+	return total;
+}
 function peakRssMb(pid: number): number {
 	const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
 	return m ? Number(m[1]) / 1024 : NaN;
@@ -73,6 +88,8 @@ interface Row {
 	tablets: number;
 	r: LoadResult;
 	cpu: number;
+	/** PostgreSQL's CPU % over the run (null for SQLite). */
+	pgCpu: number | null;
 	rss: number;
 	lost: number;
 	duplicated: number;
@@ -81,15 +98,17 @@ interface Row {
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 
-async function scenario(name: string, base: string, apps: AppProcess[], counter: Counter, rows: Row[]) {
+async function scenario(name: string, base: string, apps: AppProcess[], counter: Counter, rows: Row[], postgres: boolean) {
 	for (const n of TABLETS) {
 		const tablets = [];
 		for (let i = 0; i < n; i++) tablets.push(await prepareTablet(base, STAFF[i % STAFF.length]));
 		const withVisit = tablets.filter((t) => t.visit).length;
 		const before = await counter.counts();
 		const cpu0 = apps.map((a) => cpuSeconds(a.child.pid!));
+		const pg0 = postgres ? postgresCpuSeconds() : 0;
 		const r = await runLoad(base, tablets, SECONDS, MAX_PUSHES);
 		const cpu = apps.reduce((sum, a, i) => sum + cpuSeconds(a.child.pid!) - cpu0[i], 0);
+		const pgCpu = postgres ? postgresCpuSeconds() - pg0 : null;
 		const after = await counter.counts();
 		const rowsAdded = after.rows - before.rows;
 		const auditAdded = after.audit - before.audit;
@@ -98,6 +117,7 @@ async function scenario(name: string, base: string, apps: AppProcess[], counter:
 			tablets: n,
 			r,
 			cpu: (cpu / r.seconds) * 100,
+			pgCpu: pgCpu === null ? null : (pgCpu / r.seconds) * 100,
 			rss: apps.reduce((s, a) => s + peakRssMb(a.child.pid!), 0),
 			lost: Math.max(0, r.applied - rowsAdded),
 			duplicated: Math.max(0, auditAdded - rowsAdded) + Math.max(0, rowsAdded - r.applied),
@@ -109,15 +129,15 @@ async function scenario(name: string, base: string, apps: AppProcess[], counter:
 
 function print(rows: Row[], header = true) {
 	if (header) {
-		console.log('\n| setup | tablets | mutations applied/s | pulls/s | push p50/p95/p99 ms | pull p50/p95/p99 ms | errors | server CPU % | peak RSS MB | lost | duplicated | load |');
-		console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+		console.log('\n| setup | tablets | mutations applied/s | pulls/s | push p50/p95/p99 ms | pull p50/p95/p99 ms | errors | app CPU % | PostgreSQL CPU % | CPU ms per mutation | peak RSS MB | lost | duplicated | load |');
+		console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	}
-	for (const { setup, tablets, r, cpu, rss, lost, duplicated, mix } of rows) {
+	for (const { setup, tablets, r, cpu, pgCpu, rss, lost, duplicated, mix } of rows) {
 		const push = [...r.pushes].sort((a, b) => a - b);
 		const pull = [...r.pulls].sort((a, b) => a - b);
 		const errors = [...r.statuses].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
 		console.log(
-			`| ${setup} | ${tablets} | ${fmt(r.applied / r.seconds)} | ${fmt(r.pulls.length / r.seconds)} | ${[50, 95, 99].map((p) => fmt(percentile(push, p))).join(' / ')} | ${[50, 95, 99].map((p) => fmt(percentile(pull, p))).join(' / ')} | ${errors} | ${fmt(cpu)} | ${fmt(rss)} | ${lost} | ${duplicated} | ${mix} |`
+			`| ${setup} | ${tablets} | ${fmt(r.applied / r.seconds)} | ${fmt(r.pulls.length / r.seconds)} | ${[50, 95, 99].map((p) => fmt(percentile(push, p))).join(' / ')} | ${[50, 95, 99].map((p) => fmt(percentile(pull, p))).join(' / ')} | ${errors} | ${fmt(cpu)} | ${pgCpu === null ? '–' : fmt(pgCpu)} | ${(((cpu + (pgCpu ?? 0)) * 10) / Math.max(1, r.applied / r.seconds)).toFixed(2)} | ${fmt(rss)} | ${lost} | ${duplicated} | ${mix} |`
 		);
 	}
 }
@@ -134,7 +154,7 @@ async function main() {
 			const port = await freePort();
 			const real = await startApp({ ...LIMITS, DATA_DIR: dataDir, SEED_DEMO: '1', ORIGIN: `http://127.0.0.1:${port}` }, { port });
 			const counter = sqliteCounter(dataDir);
-			await scenario('SQLite, 1 process', `http://127.0.0.1:${real.port}`, [real], counter, rows);
+			await scenario('SQLite, 1 process', `http://127.0.0.1:${real.port}`, [real], counter, rows, false);
 			await counter.close();
 			await stopApp(real);
 		}
@@ -160,7 +180,7 @@ async function main() {
 			let proxy: Proxy | null = null;
 			if (processes > 1) proxy = await startProxy(ports, proxyPort);
 			const counter = await pgCounter(url.toString());
-			await scenario(processes > 1 ? 'PostgreSQL, 2 processes + proxy' : 'PostgreSQL, 1 process', origin, apps, counter, rows);
+			await scenario(processes > 1 ? 'PostgreSQL, 2 processes + proxy' : 'PostgreSQL, 1 process', origin, apps, counter, rows, true);
 			if (proxy) console.log(`  proxy: requests per process ${[...proxy.served.values()].join(' / ')}`);
 			await counter.close();
 			await proxy?.close();

@@ -73,7 +73,7 @@ describe.each(DIALECTS)('audit hash chain on %s', (dialect) => {
 	it('auditEntryHashFor gives the latest entry of an action about an entity', async () => {
 		const head1 = await actor(t.db, 'head1');
 		await recordAudit(t.db, { actorId: head1.id, action: 'test_evidence', entity: 'visit', entityId: 'v-evidence', outletId: head1.outletId, details: { n: 1 } });
-		const second = await recordAudit(t.db, { actorId: head1.id, action: 'test_evidence', entity: 'visit', entityId: 'v-evidence', outletId: head1.outletId, details: { n: 2 } });
+		const second = (await recordAudit(t.db, { actorId: head1.id, action: 'test_evidence', entity: 'visit', entityId: 'v-evidence', outletId: head1.outletId, details: { n: 2 } }))!;
 		const found = await auditEntryHashFor(t.db, 'visit', 'v-evidence', 'test_evidence');
 		const stored = await t.db.selectFrom('audit_log').select('entry_hash').where('id', '=', second.id).executeTakeFirstOrThrow();
 		expect(found).toMatchObject({ id: second.id, entryHash: stored.entry_hash });

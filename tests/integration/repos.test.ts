@@ -162,7 +162,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
 
 	it('audit: append, by entity, recent first', async () => {
 		const head = await actor(t.db, 'head2');
-		const entry = await appendAudit(t.db, { actorId: head.id, action: 'test_action', entity: 'outlet', entityId: head.outletId!, outletId: head.outletId, details: { n: 1 } });
+		const entry = (await appendAudit(t.db, { actorId: head.id, action: 'test_action', entity: 'outlet', entityId: head.outletId!, outletId: head.outletId, details: { n: 1 } }))!;
 		expect(entry.seq).toBeGreaterThan(0);
 		expect((await listAuditForEntity(t.db, 'outlet', head.outletId!)).at(-1)).toMatchObject({ id: entry.id, details: { n: 1 } });
 		const recent = await listRecentAudit(t.db, { outletId: head.outletId!, limit: 3 });

@@ -86,8 +86,11 @@ export interface AuditInput {
 	at?: Date;
 }
 
-/** Appends one entry. Call it inside the use case's transaction so it commits with the change. */
-export async function recordAudit(db: Db, input: AuditInput): Promise<AuditEntry> {
+/**
+ * Appends one entry. Call it inside the use case's transaction so it commits with the change
+ * (null: that transaction defers its appends to its end, see audit-chain/store.ts).
+ */
+export async function recordAudit(db: Db, input: AuditInput): Promise<AuditEntry | null> {
 	return appendAudit(db, {
 		...input,
 		details: scrubDetails(input.details ?? {}) as Record<string, unknown>

@@ -1,5 +1,4 @@
 import type { Transaction } from 'kysely';
-import { dialectOf } from '$lib/server/db/dialect';
 import type { AuditRow, Database } from '$lib/server/db/schema';
 import type { Db } from '$lib/server/repos/common';
 import { auditEntryHash, chainKey, GENESIS_HASH, type HashedAuditFields } from './hash';
@@ -16,23 +15,84 @@ import { ChainVerifier, type ChainReport, type ChainRow } from './verify-chains'
  * transaction rolls back its entries and the head together, so the chain never has gaps.
  */
 
-/** The head of `chain` (created at genesis if new), locked until the transaction ends. */
+/**
+ * The head of `chain` (created at genesis if new), locked until the transaction ends: one
+ * statement, whose no-op update on conflict takes the row lock on PostgreSQL and, after waiting
+ * for another writer, returns the head that writer committed.
+ */
 async function lockHead(trx: Transaction<Database>, chain: string): Promise<string> {
-	await trx
+	const head = await trx
 		.insertInto('audit_chain_heads')
 		.values({ chain, last_hash: GENESIS_HASH, entries: 0 })
-		.onConflict((oc) => oc.column('chain').doNothing())
-		.execute();
-	let query = trx.selectFrom('audit_chain_heads').select('last_hash').where('chain', '=', chain);
-	if (dialectOf(trx) === 'postgres') query = query.forUpdate();
-	return (await query.executeTakeFirstOrThrow()).last_hash;
+		.onConflict((oc) => oc.column('chain').doUpdateSet((eb) => ({ entries: eb.ref('audit_chain_heads.entries') })))
+		.returning('last_hash')
+		.executeTakeFirstOrThrow();
+	return head.last_hash;
+}
+
+/*
+ * Deferred appends, for a transaction that writes many entries (a sync push of a batch): the
+ * entries wait in order and go in at the end with one lock per chain and one insert, so the
+ * chain's lock is held only for the last moment of the transaction instead of from its first
+ * entry — the lock every writer of an outlet takes, and the one two team members' pushes would
+ * otherwise queue on (or deadlock on, holding each other's visits). The transaction is the key:
+ * Kysely passes the same object to everything that runs in it.
+ */
+const deferred = new WeakMap<Transaction<Database>, HashedAuditFields[]>();
+
+/** From now on `insertChained` in `trx` queues; `flushDeferredAudit` writes the queue. */
+export function deferAuditAppends(trx: Transaction<Database>): void {
+	if (!deferred.has(trx)) deferred.set(trx, []);
+}
+
+/** A mark to return to when a savepoint of `trx` is rolled back (what it queued is dropped). */
+export function deferredAuditMark(trx: Transaction<Database>): number {
+	return deferred.get(trx)?.length ?? 0;
+}
+
+export function dropDeferredAuditSince(trx: Transaction<Database>, mark: number): void {
+	deferred.get(trx)?.splice(mark);
+}
+
+const ROWS_PER_INSERT = 200;
+
+/** Writes the queued entries (chains locked in a fixed order: no two flushes deadlock). */
+export async function flushDeferredAudit(trx: Transaction<Database>): Promise<void> {
+	const queue = deferred.get(trx) ?? [];
+	deferred.delete(trx);
+	if (queue.length === 0) return;
+	const heads = new Map<string, { hash: string; added: number }>();
+	for (const chain of [...new Set(queue.map((f) => chainKey(f.outlet_id)))].sort()) heads.set(chain, { hash: await lockHead(trx, chain), added: 0 });
+	const rows = queue.map((fields) => {
+		const head = heads.get(chainKey(fields.outlet_id))!;
+		const entryHash = auditEntryHash(fields, head.hash);
+		const row = { ...fields, prev_hash: head.hash, entry_hash: entryHash };
+		head.hash = entryHash;
+		head.added++;
+		return row;
+	});
+	// One statement keeps the queue's order in seq (VALUES are numbered in order).
+	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('audit_log').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+	for (const [chain, head] of heads) {
+		await trx
+			.updateTable('audit_chain_heads')
+			.set((eb) => ({ last_hash: head.hash, entries: eb('entries', '+', head.added) }))
+			.where('chain', '=', chain)
+			.execute();
+	}
 }
 
 /**
  * Inserts one audit row with its place in the outlet's chain. Runs in the caller's transaction
- * when given one (so the entry commits with the change it records), else in its own.
+ * when given one (so the entry commits with the change it records), else in its own. In a
+ * transaction with deferred appends it is queued instead (null: the row does not exist yet).
  */
-export async function insertChained(db: Db, fields: HashedAuditFields): Promise<AuditRow> {
+export async function insertChained(db: Db, fields: HashedAuditFields): Promise<AuditRow | null> {
+	const queue = db.isTransaction ? deferred.get(db as Transaction<Database>) : undefined;
+	if (queue) {
+		queue.push(fields);
+		return null;
+	}
 	const run = async (trx: Transaction<Database>): Promise<AuditRow> => {
 		const chain = chainKey(fields.outlet_id);
 		const prevHash = await lockHead(trx, chain);

@@ -6,6 +6,9 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { config } from '$lib/server/config';
 import type { Database } from './schema';
 import { migrateToLatest } from './migrator';
+import { cachingStatements } from './sqlite-statements';
+import { preparingPool } from './pg-statements';
+import { queryStatsLogger } from './query-stats';
 import { LOCK_KEYS, withAdvisoryLock } from './advisory-lock';
 
 export { dialectOf, type DialectName } from './dialect';
@@ -33,15 +36,17 @@ function openSqlite(dataDir: string): Kysely<Database> {
 	file.pragma('foreign_keys = ON');
 	file.pragma('busy_timeout = 5000');
 	file.pragma('synchronous = NORMAL');
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+	return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(file) }), log: queryStatsLogger() });
 }
 
 function openPostgres(url: string): Kysely<Database> {
-	const pool = new pg.Pool({ connectionString: url, max: 10 });
+	// Named prepared statements (./pg-statements.ts) unless PG_PREPARE=0: a pooler in
+	// transaction mode that does not keep them (PgBouncer before 1.21) needs them off.
+	const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c plan_cache_mode=force_custom_plan' });
 	// An idle connection dropped by the server (restart, network) emits 'error' on the pool;
 	// unhandled, that would crash the process. The pool replaces the connection on next use.
 	pool.on('error', (err) => console.error('[doorstep] PostgreSQL idle connection error:', err.message));
-	return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	return new Kysely<Database>({ dialect: new PostgresDialect({ pool: process.env.PG_PREPARE === '0' ? pool : preparingPool(pool) }), log: queryStatsLogger() });
 }
 
 /** Opens SQLite or PostgreSQL and brings the schema up to date before returning. */

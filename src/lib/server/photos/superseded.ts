@@ -23,7 +23,14 @@ export interface SupersedeInput {
 	now: Date;
 }
 
+/**
+ * Set when this process queued a deletion: the push route drains only then (most pushes queue
+ * none). A queue another process filled is drained by it, or by the janitor.
+ */
+let queuedHere = false;
+
 async function queueDeletion(db: Db, sha256: string, at: string): Promise<void> {
+	queuedHere = true;
 	await db.insertInto('photo_deletions').values({ sha256, requested_at: at }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
 }
 
@@ -66,6 +73,18 @@ export async function drainPhotoDeletions(db: Db, storage: PhotoStorage): Promis
 		await db.deleteFrom('photo_deletions').where('sha256', '=', sha256).execute();
 	}
 	return removed;
+}
+
+/** Drains if this process queued deletions since the last drain (after a push's commit). */
+export async function drainQueuedDeletions(db: Db, storage: PhotoStorage): Promise<number> {
+	if (!queuedHere) return 0;
+	queuedHere = false;
+	try {
+		return await drainPhotoDeletions(db, storage);
+	} catch (err) {
+		queuedHere = true; // storage unavailable: the next push (or the janitor) tries again
+		throw err;
+	}
 }
 
 /** Queues `sha256` and drains: for bytes stored by an upload that was then refused. */

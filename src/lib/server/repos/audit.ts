@@ -60,8 +60,11 @@ function toEntry(row: AuditRow): AuditEntry {
 	};
 }
 
-/** Appends one entry to its outlet's hash chain (src/lib/server/audit-chain/store.ts). */
-export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEntry> {
+/**
+ * Appends one entry to its outlet's hash chain (src/lib/server/audit-chain/store.ts); null when
+ * the transaction defers its appends (the entry is written at its end).
+ */
+export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEntry | null> {
 	const row = await insertChained(db, {
 		id: newId(),
 		at: isoNow(entry.at),
@@ -72,7 +75,7 @@ export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEn
 		outlet_id: entry.outletId,
 		details: JSON.stringify(entry.details ?? {})
 	});
-	return toEntry(row);
+	return row && toEntry(row);
 }
 
 /** Entries about one entity, in the order they were written. */

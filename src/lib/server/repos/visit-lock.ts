@@ -13,3 +13,12 @@ export async function lockVisit(tx: Db, visitId: string): Promise<void> {
 	if (dialectOf(tx) !== 'postgres') return;
 	await tx.selectFrom('visits').select('id').where('id', '=', visitId).forUpdate().execute();
 }
+
+/**
+ * Locks several visits, in id order: two batches that touch the same visits (two tablets of one
+ * team) take them in the same order and so wait for each other instead of deadlocking.
+ */
+export async function lockVisits(tx: Db, visitIds: string[]): Promise<void> {
+	if (dialectOf(tx) !== 'postgres' || visitIds.length === 0) return;
+	await tx.selectFrom('visits').select('id').where('id', 'in', [...new Set(visitIds)].sort()).orderBy('id').forUpdate().execute();
+}

@@ -1,22 +1,26 @@
 /*
  * Applies ONE pushed mutation exactly once. Either everything it does commits together with its
  * `sync_mutations` row and its audit entry, or (refused) nothing of it is kept except the
- * refusal, recorded in a second transaction with its own audit entry: the server keeps both the
- * device's attempt and its own state.
+ * refusal, recorded with its own audit entry: the server keeps both the device's attempt and its
+ * own state. Alone it runs in its own transactions; in a batch (./push.ts) in savepoints of the
+ * batch's one transaction, which commits all of the batch's decisions together.
  */
 import { createHash } from 'node:crypto';
 import { recordAudit, type AuditAction } from '$lib/server/audit';
 import type { SessionUser } from '$lib/server/auth/types';
 import type { Db } from '$lib/server/repos/common';
-import { inTransaction } from '$lib/server/workflow/context';
+import type { Tx } from '$lib/server/workflow/context';
+import { inSavepoint } from '$lib/server/db/savepoint';
+import { deferredAuditMark, dropDeferredAuditSince } from '$lib/server/audit-chain/store';
 import { isMutationType, type Mutation, type MutationResult, type RejectReason } from '$lib/client/sync/protocol';
 import { parsePayload } from '$lib/client/sync/protocol-schemas';
 import { getVisit } from '$lib/server/repos/visits';
 import { getSyncVisit } from './field-visits';
 import { HANDLERS, loadTarget, type Target } from './handlers';
 import { mutationBodyHash } from './body-hash';
-import { findDecided, findRecorded, insertRecord, type RecordedMutation } from './mutation-log';
+import { findDecided, findRecorded, insertRecord, type MutationRecord, type RecordedMutation } from './mutation-log';
 import { rejectionReason, SyncRejection } from './rejection';
+import { BUFFERED_TYPES, type SyncBatch } from './batch';
 import { onSyncRefused } from '$lib/server/notify/events';
 
 /** Refusals the tablet resolves by itself (it rebases, or the user discarded): no head is told. */
@@ -32,6 +36,22 @@ export interface SyncContext {
 	 * → visit id is noted here and the batch reads each visit ONCE after its last mutation.
 	 */
 	deferredVisits?: Map<string, string>;
+	/** In a batch (./push.ts): its transaction's memory (./batch.ts). */
+	batch?: SyncBatch;
+}
+
+/** All or nothing: a transaction of its own, or a savepoint of the batch's transaction. */
+function atomically<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+	return db.isTransaction ? inSavepoint(db as Tx, () => work(db as Tx)) : db.transaction().execute(work);
+}
+
+async function targetOf(tx: Tx, ctx: SyncContext, visitId: string): Promise<Target> {
+	const cached = ctx.batch?.targets.get(visitId);
+	if (cached) return cached;
+	// A batch locked its visits already (in id order, before anything else).
+	const target = await loadTarget(tx, visitId, { locked: ctx.batch !== undefined });
+	ctx.batch?.targets.set(visitId, target);
+	return target;
 }
 
 /** The user's view of a visit for an answer, now or (in a batch) after the batch. */
@@ -140,10 +160,12 @@ function envelopeProblem(m: IncomingMutation): RejectReason | null {
 }
 
 async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, reason: RejectReason): Promise<MutationResult> {
-	const target = await inTransaction(db, async (tx) => {
-		const target = await loadTarget(tx, m.entityId);
-		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason, bodyHash: mutationBodyHash(m) }, ctx.now);
+	const target = await atomically(db, async (tx) => {
+		const target = await targetOf(tx, ctx, m.entityId);
+		const record: MutationRecord = { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'rejected', reason, bodyHash: mutationBodyHash(m) };
+		await insertRecord(tx, record, ctx.now);
 		await audit(tx, ctx, m, target, 'sync_reject', { reason });
+		ctx.batch?.noteDecided(record);
 		if (!ROUTINE_REFUSALS.has(reason)) await onSyncRefused(tx, target.request, target.visit, reason, ctx.user.displayName, ctx.now);
 		return target;
 	});
@@ -151,20 +173,59 @@ async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, re
 	return { id: m.id, status: 'rejected', reason, visit };
 }
 
+/**
+ * In a batch, a mutation that only merges progress runs in the batch's memory: its progress,
+ * record and audit entry are written with the batch's (./batch.ts). Refused, its merge is undone.
+ */
+async function applyBuffered(tx: Tx, ctx: SyncContext, batch: SyncBatch, m: IncomingMutation, type: Mutation['type']): Promise<void> {
+	const snapshot = batch.snapshot(m.entityId);
+	const mark = deferredAuditMark(tx);
+	try {
+		const target = await targetOf(tx, ctx, m.entityId);
+		const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
+		await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now, progress: batch.progressStore }, typed, target);
+		await audit(tx, ctx, m, target, 'sync_apply', {});
+		batch.queueRecord({ ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null, bodyHash: mutationBodyHash(m) });
+	} catch (err) {
+		batch.restore(m.entityId, snapshot);
+		dropDeferredAuditSince(tx, mark);
+		throw err;
+	}
+}
+
 async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
 	const problem = envelopeProblem(m);
 	if (problem) throw new SyncRejection(problem);
 	const type = m.type as Mutation['type'];
-	await inTransaction(db, async (tx) => {
-		// The row first: it takes the idempotency key before any work is done.
-		await insertRecord(tx, { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null, bodyHash: mutationBodyHash(m) }, ctx.now);
-		const target = await loadTarget(tx, m.entityId);
-		const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
-		await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now }, typed, target);
-		const extra = type === 'sync.discard' ? await recordDiscards(tx, ctx, m) : {};
-		await audit(tx, ctx, m, target, type === 'sync.discard' ? 'sync_discard' : 'sync_apply', extra);
-	});
+	const batch = ctx.batch;
+	if (batch && BUFFERED_TYPES.has(type)) {
+		await applyBuffered(db as Tx, ctx, batch, m, type);
+		return { id: m.id, status: 'applied', visit: await answerVisit(db, ctx, m.id, m.entityId) };
+	}
+	// What the batch holds in memory goes in first: this handler reads the database.
+	await batch?.flush();
+	try {
+		await atomically(db, async (tx) => {
+			// The row first: it takes the idempotency key before any work is done.
+			const record: MutationRecord = { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null, bodyHash: mutationBodyHash(m) };
+			await insertRecord(tx, record, ctx.now);
+			const target = await targetOf(tx, ctx, m.entityId);
+			const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
+			await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now }, typed, target);
+			const extra = type === 'sync.discard' ? await recordDiscards(tx, ctx, m) : {};
+			await audit(tx, ctx, m, target, type === 'sync.discard' ? 'sync_discard' : 'sync_apply', extra);
+			batch?.noteDecided(record);
+		});
+	} finally {
+		// A completion changed its visit, request and progress: read them again if needed.
+		if (type === 'visit.complete') batch?.forget(m.entityId);
+	}
 	return { id: m.id, status: 'applied', visit: await answerVisit(db, ctx, m.id, m.entityId) };
+}
+
+/** A decision on `id` made meanwhile: by this batch, or by a concurrent push (database). */
+async function decidedMeanwhile(db: Db, ctx: SyncContext, id: string): Promise<RecordedMutation | null> {
+	return ctx.batch?.decided.get(id) ?? findRecorded(db, id);
 }
 
 /**
@@ -173,20 +234,21 @@ async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise
  * stops the batch and the device retries.
  */
 export async function applyMutation(db: Db, ctx: SyncContext, m: IncomingMutation): Promise<MutationResult> {
-	const recorded = await findRecorded(db, m.id);
+	// A batch read the known ids once, under its locks, and notes what it decides itself.
+	const recorded = ctx.batch ? (ctx.batch.decided.get(m.id) ?? null) : await findRecorded(db, m.id);
 	if (recorded) return replay(db, ctx, recorded, m);
 	try {
 		return await applyOnce(db, ctx, m);
 	} catch (err) {
 		const reason = rejectionReason(err);
 		// A concurrent push of the same id won the insert: answer as a replay.
-		const raced = await findRecorded(db, m.id);
+		const raced = await decidedMeanwhile(db, ctx, m.id);
 		if (raced) return replay(db, ctx, raced, m);
 		if (reason === null) throw err;
 		try {
 			return await recordRejection(db, ctx, m, reason);
 		} catch (recordErr) {
-			const racedAgain = await findRecorded(db, m.id);
+			const racedAgain = await decidedMeanwhile(db, ctx, m.id);
 			if (racedAgain) return replay(db, ctx, racedAgain, m);
 			throw recordErr;
 		}

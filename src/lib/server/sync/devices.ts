@@ -8,6 +8,9 @@ import type { DeviceRow } from '$lib/server/db/schema';
 import { newId, type Db } from '$lib/server/repos/common';
 import type { DeviceInfo } from '$lib/client/sync/protocol';
 
+/** How often a device's last-seen time is written (shown to the minute). */
+export const TOUCH_EVERY_MS = 60_000;
+
 const toDevice = (row: DeviceRow): DeviceInfo => ({
 	id: row.id,
 	label: row.label,
@@ -49,14 +52,14 @@ export async function touchDevice(db: Db, userId: string, deviceId: string, now:
  * queued work before it wipes itself (docs/sync-protocol.md § Revocation).
  */
 export async function findAndTouchDevice(db: Db, userId: string, deviceId: string, now: Date = new Date()): Promise<DeviceInfo | null> {
-	const result = await db
-		.updateTable('devices')
-		.set({ last_seen_at: now.toISOString() })
-		.where('id', '=', deviceId)
-		.where('user_id', '=', userId)
-		.returningAll()
-		.executeTakeFirst();
-	return result ? toDevice(result) : null;
+	const row = await db.selectFrom('devices').selectAll().where('id', '=', deviceId).where('user_id', '=', userId).executeTakeFirst();
+	if (!row) return null;
+	// Seen at most once a minute, like sessions: a write per sync request would queue every
+	// tablet's pull behind the writers (SQLite has one) for a figure shown to the minute.
+	if (row.last_seen_at && now.getTime() - Date.parse(row.last_seen_at) < TOUCH_EVERY_MS) return toDevice(row);
+	const at = now.toISOString();
+	await db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', deviceId).where('user_id', '=', userId).execute();
+	return toDevice({ ...row, last_seen_at: at });
 }
 
 /** Revokes every unrevoked device of a user; returns the ids revoked. */

@@ -24,7 +24,7 @@ import {
 	mergeStartTravel,
 	type ProgressState
 } from './progress-merge';
-import { loadProgress, saveProgress } from './progress-repo';
+import { databaseProgress, type ProgressStore } from './progress-repo';
 import { reject, RetryLater } from './rejection';
 import { supersedePhotos } from '$lib/server/photos/superseded';
 import { scheduleEta } from '$lib/server/sms/reminders';
@@ -36,6 +36,8 @@ export interface HandlerContext {
 	tx: Tx;
 	user: SessionUser;
 	now: Date;
+	/** Where progress is read and written (default: the database, in `tx`). */
+	progress?: ProgressStore;
 }
 
 /** The visit and its request, loaded for a mutation; both null when the id is unknown. */
@@ -44,9 +46,10 @@ export interface Target {
 	request: VisitRequest | null;
 }
 
-export async function loadTarget(tx: Tx, visitId: string): Promise<Target> {
+/** `locked`: the caller holds the visit's lock already (a batch locks its visits first). */
+export async function loadTarget(tx: Tx, visitId: string, opts: { locked?: boolean } = {}): Promise<Target> {
 	// One writer per visit at a time (see lockVisit): a photo upload waits for this mutation.
-	await lockVisit(tx, visitId);
+	if (!opts.locked) await lockVisit(tx, visitId);
 	const visit = await getVisit(tx, visitId);
 	return { visit, request: visit ? await getRequest(tx, visit.requestId) : null };
 }
@@ -73,10 +76,11 @@ function requireService(request: VisitRequest, code: string, tickedIndices: numb
 }
 
 async function updateProgress(ctx: HandlerContext, visitId: string, merge: (state: ProgressState) => ProgressState): Promise<void> {
-	const stored = await loadProgress(ctx.tx, visitId);
+	const store = ctx.progress ?? databaseProgress(ctx.tx);
+	const stored = await store.load(visitId);
 	const next = merge(stored.state);
 	if (next === stored.state) return; // an older or repeated fact: nothing to write
-	const version = await saveProgress(ctx.tx, visitId, stored.version, next, ctx.user.id, ctx.now);
+	const version = await store.save(visitId, stored.version, next, ctx.user.id, ctx.now);
 	if (version === null) throw new RetryLater(`progress of visit ${visitId}`);
 }
 

@@ -34,23 +34,27 @@ export async function findRecorded(db: Db, id: string): Promise<RecordedMutation
 	return row ? { id: row.id, userId: row.user_id, result: row.result as Decision, reason: row.reason, bodyHash: row.body_hash } : null;
 }
 
+const recordRow = (record: MutationRecord, now: Date) => ({
+	id: record.id,
+	user_id: record.userId,
+	device_id: record.deviceId,
+	type: record.type,
+	entity_id: record.entityId,
+	base_version: record.baseVersion,
+	received_at: now.toISOString(),
+	result: record.result,
+	reason: record.reason,
+	response: JSON.stringify({ status: record.result, reason: record.reason }),
+	body_hash: record.bodyHash
+});
+
 export async function insertRecord(db: Db, record: MutationRecord, now: Date): Promise<void> {
-	await db
-		.insertInto('sync_mutations')
-		.values({
-			id: record.id,
-			user_id: record.userId,
-			device_id: record.deviceId,
-			type: record.type,
-			entity_id: record.entityId,
-			base_version: record.baseVersion,
-			received_at: now.toISOString(),
-			result: record.result,
-			reason: record.reason,
-			response: JSON.stringify({ status: record.result, reason: record.reason }),
-			body_hash: record.bodyHash
-		})
-		.execute();
+	await db.insertInto('sync_mutations').values(recordRow(record, now)).execute();
+}
+
+/** Several records in one statement (a batch's buffered mutations; at most a batch's size). */
+export async function insertRecords(db: Db, records: MutationRecord[], now: Date): Promise<void> {
+	if (records.length > 0) await db.insertInto('sync_mutations').values(records.map((r) => recordRow(r, now))).execute();
 }
 
 /** Which of `ids` are already decided (for discards: never overwrite a decision). */

@@ -119,3 +119,14 @@ export async function saveProgress(
 		.executeTakeFirst();
 	return result.numUpdatedRows > 0n ? expectedVersion + 1 : null;
 }
+
+/** Where a handler reads and writes progress: the database, or a batch's memory (./batch.ts). */
+export interface ProgressStore {
+	load(visitId: string): Promise<StoredProgress>;
+	save(visitId: string, expectedVersion: number, state: ProgressState, userId: string, now: Date): Promise<number | null>;
+}
+
+export const databaseProgress = (db: Db): ProgressStore => ({
+	load: (visitId) => loadProgress(db, visitId),
+	save: (visitId, expectedVersion, state, userId, now) => saveProgress(db, visitId, expectedVersion, state, userId, now)
+});

@@ -13,6 +13,8 @@ import { findPgBinDir } from './machine-tools.js';
 export interface PgCluster {
 	/** `postgres://postgres@127.0.0.1:<port>/doorstep_test` */
 	url: string;
+	/** The same database over the cluster's Unix socket (a server on the same machine). */
+	socketUrl: string;
 	stop(): Promise<void>;
 }
 
@@ -127,7 +129,7 @@ export async function startPgCluster(): Promise<PgCluster> {
 			process.off('exit', orphanGuard);
 			await stop();
 		};
-		return { url: `postgres://postgres@127.0.0.1:${port}/doorstep_test`, stop: stopAndForget };
+		return { url: `postgres://postgres@127.0.0.1:${port}/doorstep_test`, socketUrl: `postgres://postgres@/doorstep_test?host=${encodeURIComponent(dir)}&port=${port}`, stop: stopAndForget };
 	} catch (err) {
 		await stop();
 		throw err;

@@ -5,7 +5,8 @@
  * time). Prints measured figures only: mutations applied/s, pulls/s, p50/p95/p99 of push and
  * pull, errors by status, server CPU and peak RSS, and rows = answers (0 lost, 0 duplicated).
  * Flags: --seconds S (per run, default 10), --max-pushes N (per run, default 20000),
- * --tablets 8,32,64, --only sqlite,pg1,pg2. Needs `npm run build` and PostgreSQL binaries.
+ * --tablets 8,32,64, --only sqlite,pg1,pg2, --pg-via tcp|socket (loopback TCP, the default, or the
+ * cluster's Unix socket: PostgreSQL on the app's machine). Needs `npm run build` and PostgreSQL binaries.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import pg from 'pg';
 import { startPgCluster, type PgCluster } from '../../scripts/pg-test-cluster';
 import { freePort, startApp, startProxy, stopApp, type AppProcess, type Proxy } from '../../scripts/app-cluster';
 import { percentile, prepareTablet, runLoad, STAFF, type LoadResult } from './load';
+import { describePulls, seedLargeDay, timeLargeDayPulls, type Exec } from './large-day';
 
 function flag(name: string, fallback: string): string {
 	const i = process.argv.indexOf(`--${name}`);
@@ -24,6 +26,23 @@ const SECONDS = Math.min(120, Math.max(1, Number(flag('seconds', '10'))));
 const MAX_PUSHES = Math.min(1_000_000, Math.max(1, Number(flag('max-pushes', '20000'))));
 const TABLETS = flag('tablets', '8,32,64').split(',').map(Number).filter((n) => n > 0 && n <= 256);
 const ONLY = flag('only', 'sqlite,pg1,pg2').split(',');
+/** How the app reaches PostgreSQL: loopback TCP (as from another machine) or its Unix socket. */
+/** Visits of the large day (one worker, one day) and how many times its pulls are timed. */
+const LARGE_DAY = Math.min(2000, Math.max(0, Number(flag('large-day', '300'))));
+const LARGE_DAY_RUNS = 10;
+const largeDayLines: string[] = [];
+
+/** Seeds the large day for staff1 in the running app's database and times its pulls. */
+async function largeDay(setup: string, base: string, exec: Exec) {
+	if (LARGE_DAY === 0) return;
+	const [staff] = await exec(`select id from users where username = ?`, ['staff1']);
+	await seedLargeDay(exec, String(staff.id), LARGE_DAY);
+	const tablet = await prepareTablet(base, 'staff1');
+	largeDayLines.push(describePulls(setup, await timeLargeDayPulls(base, tablet, LARGE_DAY_RUNS)));
+	console.log(largeDayLines.at(-1));
+}
+
+const PG_VIA = flag('pg-via', 'tcp') === 'socket' ? 'socket' : 'tcp';
 
 const LIMITS = { RATE_SYNC_PER_MINUTE: '10000000', RATE_LOGIN_PER_MINUTE: '100000', RATE_UPLOADS_PER_MINUTE: '100000', LOG_REQUESTS: '0' };
 
@@ -156,6 +175,13 @@ async function main() {
 			const counter = sqliteCounter(dataDir);
 			await scenario('SQLite, 1 process', `http://127.0.0.1:${real.port}`, [real], counter, rows, false);
 			await counter.close();
+			const file = new Database(path.join(dataDir, 'doorstep.sqlite'));
+			file.pragma('busy_timeout = 5000');
+			await largeDay('SQLite, 1 process', `http://127.0.0.1:${real.port}`, async (q, params) => {
+				const statement = file.prepare(q);
+				return statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []);
+			});
+			file.close();
 			await stopApp(real);
 		}
 		if (ONLY.includes('pg1') || ONLY.includes('pg2')) cluster = await startPgCluster();
@@ -166,8 +192,9 @@ async function main() {
 			const dbName = `bench_${key}_${Date.now()}`;
 			await admin.query(`create database ${dbName}`);
 			await admin.end();
-			const url = new URL(cluster.url);
-			url.pathname = `/${dbName}`;
+			const tcp = new URL(cluster.url);
+			tcp.pathname = `/${dbName}`;
+			const url = PG_VIA === 'socket' ? cluster.socketUrl.replace('/doorstep_test?', `/${dbName}?`) : tcp.toString();
 			const proxyPort = await freePort();
 			const ports: number[] = [];
 			while (ports.length < processes) {
@@ -175,18 +202,31 @@ async function main() {
 				if (p !== proxyPort && !ports.includes(p)) ports.push(p);
 			}
 			const origin = processes > 1 ? `http://127.0.0.1:${proxyPort}` : `http://127.0.0.1:${ports[0]}`;
-			const env = { ...LIMITS, DATA_DIR: path.join(tmp, key), SEED_DEMO: '1', DATABASE_URL: url.toString(), ORIGIN: origin };
+			const env = { ...LIMITS, DATA_DIR: path.join(tmp, key), SEED_DEMO: '1', DATABASE_URL: url, ORIGIN: origin };
 			const apps = await Promise.all(ports.map((port) => startApp(env, { port })));
 			let proxy: Proxy | null = null;
 			if (processes > 1) proxy = await startProxy(ports, proxyPort);
-			const counter = await pgCounter(url.toString());
-			await scenario(processes > 1 ? 'PostgreSQL, 2 processes + proxy' : 'PostgreSQL, 1 process', origin, apps, counter, rows, true);
+			const counter = await pgCounter(url);
+			await scenario(`${processes > 1 ? 'PostgreSQL, 2 processes + proxy' : 'PostgreSQL, 1 process'}${PG_VIA === 'socket' ? ' (Unix socket)' : ''}`, origin, apps, counter, rows, true);
 			if (proxy) console.log(`  proxy: requests per process ${[...proxy.served.values()].join(' / ')}`);
+			if (processes === 1) {
+				const client = new pg.Client(url);
+				await client.connect();
+				let n = 0;
+				await largeDay(`PostgreSQL, 1 process${PG_VIA === 'socket' ? ' (Unix socket)' : ''}`, origin, async (q, params) => (await client.query(q.replace(/\?/g, () => `$${++n}`), params).finally(() => (n = 0))).rows);
+				await client.end();
+			}
 			await counter.close();
 			await proxy?.close();
 			await Promise.all(apps.map((a) => stopApp(a)));
 		}
 		print(rows);
+		if (largeDayLines.length > 0) {
+			console.log(`\nLarge day: staff1 with ${LARGE_DAY} more visits today (${LARGE_DAY_RUNS} pulls each)`);
+			console.log('| setup | visits on the tablet | first pull (everything) | its size | next pull (no change) | its size |');
+			console.log('|---|---|---|---|---|---|');
+			for (const line of largeDayLines) console.log(line);
+		}
 	} finally {
 		await cluster?.stop();
 		fs.rmSync(tmp, { recursive: true, force: true });

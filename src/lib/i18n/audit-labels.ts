@@ -1,7 +1,7 @@
 import { m } from '$lib/paraglide/messages.js';
+import { codes } from './codes.generated.js';
 
-type MessageFn = (params?: Record<string, unknown>) => string;
-const messages = m as unknown as Record<string, MessageFn | undefined>;
+const messages = codes;
 
 /*
  * The one place that turns an audit action or entity code into words, for every page that shows

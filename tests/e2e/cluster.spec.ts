@@ -7,12 +7,16 @@ import path from 'node:path';
 import { startPgCluster, type PgCluster } from '../../scripts/pg-test-cluster';
 import { freePort, startApp, startProxy, stopApp, type AppProcess, type Proxy } from '../../scripts/app-cluster';
 import { startTestS3, type TestS3 } from '../integration/s3-server';
-import { fieldLogin } from './field-helpers';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ensureServiceWorker, fieldLogin, openVisitFromDayList, planVisit, tabletOptions, workVisit, type ServerLookups } from './field-helpers';
+import { expectAccessible, login, shanghaiDate } from './helpers';
+import { sha256 } from './photo-flow-helpers';
 
 /*
  * Issue 12, point 8: two app processes (the built server) on one throwaway PostgreSQL database,
  * photos on S3 (s3rver), behind a round-robin proxy on loopback. Started together on the EMPTY
- * database; requests of one user land on both; rate limits hold in total; kill -9 of one process
+ * database; requests of one user land on both; the main workflow (request, approval, an offline
+ * visit with photos, sync, evidence review) runs through it in Chromium; rate limits hold in total; kill -9 of one process
  * during a sync: the tablet retries through the other, nothing lost or duplicated; SIGTERM
  * drains. Their logs go to the e2e log folder (log-scan.ts searches them for personal data).
  */
@@ -129,6 +133,75 @@ test('the field app in Chromium through the proxy: one user lands on both proces
 	const after = [...proxy.served.values()];
 	expect(after.every((n, i) => n > before[i]), `requests per process before ${before}, after ${after}`).toBe(true);
 	await context.close();
+});
+
+/** The cluster's database, for the helpers that plan a visit through the form actions. */
+const pgLookups: ServerLookups = {
+	userId: async (username) => (await query<{ id: string }>('select id from users where username = $1', [username]))[0].id,
+	scheduledVisit: async (requestId) =>
+		(await query<{ visitId: string; ref: string }>(`select v.id as "visitId", r.ref from visits v join requests r on r.id = v.request_id where r.id = $1 and v.status = 'scheduled'`, [requestId]))[0]
+};
+
+test('the main workflow through the proxy: request, approval, an offline visit with photos, sync, evidence from S3', async ({ browser }: { browser: Browser }) => {
+	test.setTimeout(300_000);
+	const today = shanghaiDate(0);
+	// 1. worker1 requests, head1 approves (the pages' form actions, through the proxy).
+	const visit = await planVisit(proxy.url, pgLookups, { date: today, start: '18:30', end: '19:30', lead: 'staff1', second: 'staff2', tag: '集群老人' });
+
+	// 2. staff1's tablet: the visit arrives, the whole visit with its photos is done offline.
+	const { geolocation } = tabletOptions(proxy.url);
+	const tabletContext = await browser.newContext({ baseURL: proxy.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1180, height: 820 }, permissions: ['geolocation', 'camera'], geolocation });
+	const tablet = await tabletContext.newPage();
+	const servedBefore = [...proxy.served.values()];
+	await fieldLogin(tablet, 'staff1');
+	await ensureServiceWorker(tablet);
+	await openVisitFromDayList(tablet, today, visit.residentName);
+	await tabletContext.setOffline(true);
+	await workVisit(tablet, { lead: '王晓东', second: '李婷' });
+	await expect(tablet.getByTestId('pending')).toContainText('4 张照片');
+
+	// 3. Online again: the completion and the photos go up through both processes.
+	await tabletContext.setOffline(false);
+	await expect(tablet.getByTestId('photo-queue')).toHaveCount(0, { timeout: 90_000 });
+	await expect(tablet.getByTestId('pending')).toHaveText('待同步 0 项', { timeout: 60_000 });
+	const servedAfter = [...proxy.served.values()];
+	expect(servedAfter.every((n, i) => n > servedBefore[i]), `requests per process before ${servedBefore}, after ${servedAfter}`).toBe(true);
+	await tabletContext.close();
+
+	// 4. Exactly once in the database; every photo's bytes in the bucket, no temporary object left.
+	const [{ status }] = await query<{ status: string }>('select status from requests where id = $1', [visit.requestId]);
+	expect(status).toBe('completed');
+	const rows = await query<{ id: string; kind: string; sha256: string }>('select id, kind, sha256 from photos where visit_id = $1 order by kind', [visit.visitId]);
+	expect(rows.map((r) => r.kind)).toEqual(['id_back', 'id_front', 'signed_document', 'staff_with_customer']);
+	const [{ n: completions }] = await query<{ n: string }>(`select count(*) as n from sync_mutations where entity_id = $1 and type = 'visit.complete' and result = 'applied'`, [visit.visitId]);
+	expect(Number(completions)).toBe(1);
+	const bucket = new S3Client({ endpoint: s3.config.endpoint ?? undefined, region: s3.config.region, forcePathStyle: true, credentials: { accessKeyId: s3.config.accessKeyId!, secretAccessKey: s3.config.secretAccessKey! } });
+	const keys = ((await bucket.send(new ListObjectsV2Command({ Bucket: s3.config.bucket }))).Contents ?? []).map((o) => o.Key!);
+	for (const row of rows) expect(keys).toContain(`photos/${row.sha256}.jpg`);
+	expect(keys.filter((k) => k.startsWith('tmp/'))).toEqual([]);
+	bucket.destroy();
+
+	// 5. head1 reviews the evidence in Chromium through the proxy: the photos come from S3.
+	const office = await browser.newContext({ baseURL: proxy.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+	const head = await office.newPage();
+	await login(head, 'head1');
+	await head.goto(`/approvals/${visit.requestId}`);
+	await expect(head.getByTestId('evidence-photo')).toHaveCount(4);
+	for (const row of rows) {
+		const img = head.locator(`[data-testid=evidence-photo][data-photo-id="${row.id}"] img`);
+		await img.scrollIntoViewIfNeeded(); // loading=lazy
+		await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+		const res = await head.request.get(`/api/photos/${row.id}`);
+		expect([res.status(), res.headers()['cache-control']]).toEqual([200, 'no-store']);
+		expect(sha256(await res.body())).toBe(row.sha256);
+	}
+	await head.getByRole('button', { name: '认可凭证' }).click();
+	await expect(head.getByTestId('review-status')).toContainText('已认可');
+	await expectAccessible(head);
+	const [review] = await query<{ status: string }>('select status from evidence_reviews where visit_id = $1', [visit.visitId]);
+	expect(review.status).toBe('accepted');
+	await office.close();
+	console.log(`cluster workflow: 4 photos on S3, 1 completion applied, proxy per process ${servedAfter.join(' / ')}`);
 });
 
 test('rate limits hold in total across both processes', async () => {

@@ -180,15 +180,29 @@ export interface PlannedVisit {
 /** The resident's pin (高桥路, 城厢街道); the fake tablet position is about 10 m from it. */
 export const RESIDENT_PIN = { lat: 30.1571, lng: 120.2578 };
 
+/** How a spec reads the server's database: the demo's SQLite file, or PostgreSQL (cluster). */
+export interface ServerLookups {
+	userId(username: string): Promise<string> | string;
+	scheduledVisit(requestId: string): Promise<{ visitId: string; ref: string }> | { visitId: string; ref: string };
+}
+
+export const sqliteLookups = (dataDir: string): ServerLookups => ({
+	userId: (username) => userId(dataDir, username),
+	scheduledVisit: (requestId) =>
+		withDb(dataDir, (db) => db.prepare(`select v.id as visitId, r.ref from visits v join requests r on r.id = v.request_id where r.id = ? and v.status = 'scheduled'`).get(requestId) as { visitId: string; ref: string })
+});
+
 /**
  * worker1 requests a visit (PIN reset) for a NEW resident with a unique name, and head1 approves
- * it for `date start–end` with `lead` and `second`. Returns the ids read from the server's DB.
+ * it for `date start–end` with `lead` and `second`. Returns the ids read from the server's DB
+ * (`dataDir`: the SQLite demo; or lookups of another database).
  */
 export async function planVisit(
 	baseURL: string,
-	dataDir: string,
+	dataDir: string | ServerLookups,
 	opts: { date: string; start: string; end: string; lead: string; second: string; tag: string }
 ): Promise<PlannedVisit> {
+	const lookups = typeof dataDir === 'string' ? sqliteLookups(dataDir) : dataDir;
 	const suffix = String(Date.now()).slice(-3);
 	const residentName = `${opts.tag}${suffix}`;
 	const worker = await officeClient(baseURL, 'worker1');
@@ -228,19 +242,14 @@ export async function planVisit(
 			date: opts.date,
 			start: opts.start,
 			end: opts.end,
-			leadStaffId: userId(dataDir, opts.lead),
-			secondStaffId: userId(dataDir, opts.second)
+			leadStaffId: await lookups.userId(opts.lead),
+			secondStaffId: await lookups.userId(opts.second)
 		});
 	} finally {
 		await head.dispose();
 	}
-	return withDb(dataDir, (db) => {
-		const row = db.prepare(`select v.id as visitId, r.ref from visits v join requests r on r.id = v.request_id where r.id = ? and v.status = 'scheduled'`).get(requestId) as {
-			visitId: string;
-			ref: string;
-		};
-		return { requestId, visitId: row.visitId, ref: row.ref, residentName, date: opts.date, start: opts.start, end: opts.end };
-	});
+	const row = await lookups.scheduledVisit(requestId);
+	return { requestId, visitId: row.visitId, ref: row.ref, residentName, date: opts.date, start: opts.start, end: opts.end };
 }
 
 /** head1 cancels the approved visit of a request with a reason (the "取消上门" form). */

@@ -136,15 +136,22 @@ export class S3PhotoStorage implements PhotoStorage {
 				})
 			);
 			await options.beforeCommit?.();
-			await this.client.send(
-				new CopyObjectCommand({
-					Bucket: this.bucket,
-					Key: finalKey(sha256),
-					CopySource: `${this.bucket}/${tmp}`,
-					ContentType: 'image/jpeg',
-					MetadataDirective: 'REPLACE'
-				})
-			);
+			try {
+				await this.client.send(
+					new CopyObjectCommand({
+						Bucket: this.bucket,
+						Key: finalKey(sha256),
+						CopySource: `${this.bucket}/${tmp}`,
+						ContentType: 'image/jpeg',
+						MetadataDirective: 'REPLACE'
+					})
+				);
+			} catch (err) {
+				// Concurrent puts of the same bytes (a tablet's retry racing its first attempt): a
+				// store may fail all but one copy onto the key (s3rver does, with a 500). The key
+				// names its content, so if it is there now, these bytes are stored.
+				if (!(await this.has(sha256).catch(() => false))) throw err;
+			}
 		} finally {
 			// Best effort: a temporary object left by a failed delete is harmless (never read).
 			await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: tmp })).catch(() => {});

@@ -67,6 +67,10 @@ async function registerDevice(cookie: string): Promise<string> {
 }
 
 test.beforeAll(async () => {
+	// A PostgreSQL cluster, s3rver and two servers that migrate and seed (argon2 for every demo
+	// account): over a minute on a loaded 2-core machine, more than a hook's default.
+	test.setTimeout(300_000);
+	const started = Date.now();
 	cluster = await startPgCluster();
 	const admin = new pg.Client(cluster.url);
 	await admin.connect();
@@ -99,6 +103,7 @@ test.beforeAll(async () => {
 	// Both at once, on the empty database: migrations and the demo seed must not collide.
 	apps = await Promise.all(ports.map((port) => startApp(env, { port, timeoutMs: 150_000 })));
 	proxy = await startProxy(ports, proxyPort);
+	console.log(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (PostgreSQL, s3rver, two servers from an empty database)`);
 });
 
 test.afterAll(async () => {

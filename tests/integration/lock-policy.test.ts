@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { lockPolicySchema, LOCK_IDLE_MINUTES } from '$lib/domain/lock-policy';
+import { LOCK_IDLE_MINUTES } from '$lib/domain/lock-policy';
+import { lockPolicySchema } from '$lib/domain/schemas-admin';
 import { CHECK_IN_DISTANCE } from '$lib/domain/check-in';
 import { fieldErrors } from '$lib/domain/schemas';
 import { verifyAuditChains } from '$lib/server/audit-chain/store';

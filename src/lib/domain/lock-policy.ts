@@ -3,8 +3,8 @@
  * touch an unlocked tablet locks itself; tablets learn it at their next sync and keep the last
  * value they got for offline starts. Shared by the admin form, the server and the tablet.
  */
-import * as v from 'valibot';
-import { E, intField } from './schema-fields';
+// No schema here (it is in ./schemas-admin.ts): the tablet imports this module, and a
+// top-level valibot call would bring the library into the field app's first load.
 
 export const LOCK_IDLE_MINUTES = { min: 1, max: 30, default: 5 } as const;
 
@@ -13,5 +13,3 @@ export function lockIdleMinutesOf(value: unknown): number {
 	const n = typeof value === 'string' ? Number(value) : value;
 	return typeof n === 'number' && Number.isInteger(n) && n >= LOCK_IDLE_MINUTES.min && n <= LOCK_IDLE_MINUTES.max ? n : LOCK_IDLE_MINUTES.default;
 }
-
-export const lockPolicySchema = v.object({ lockIdleMinutes: intField(LOCK_IDLE_MINUTES.min, LOCK_IDLE_MINUTES.max) }, E.required);

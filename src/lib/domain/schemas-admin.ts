@@ -5,6 +5,7 @@
 
 import * as v from 'valibot';
 import { ROLES } from './roles';
+import { LOCK_IDLE_MINUTES } from './lock-policy';
 import { REQUIRABLE_PHOTO_KINDS } from './services';
 import {
 	E,
@@ -120,3 +121,6 @@ export type UserEditInput = v.InferOutput<typeof userEditSchema>;
 export type ServiceEditInput = v.InferOutput<typeof serviceEditSchema>;
 export type ServiceInput = v.InferOutput<typeof serviceSchema>;
 export type CalendarDayInput = v.InferOutput<typeof calendarDaySchema>;
+
+/** The field app's idle lock (lib/domain/lock-policy.ts), as the admin sets it. */
+export const lockPolicySchema = v.object({ lockIdleMinutes: intField(LOCK_IDLE_MINUTES.min, LOCK_IDLE_MINUTES.max) }, E.required);

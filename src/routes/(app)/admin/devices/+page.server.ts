@@ -4,7 +4,7 @@ import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { listDevicesForAdmin, revokeAllDevicesAsAdmin, revokeDeviceAsAdmin } from '$lib/server/security/device-admin';
 import { readLockIdleMinutes, setLockIdleMinutes } from '$lib/server/security/lock-policy';
-import { lockPolicySchema } from '$lib/domain/lock-policy';
+import { lockPolicySchema } from '$lib/domain/schemas-admin';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Field tablets, optionally of one user (`?user=<id>`, linked from the accounts table). */

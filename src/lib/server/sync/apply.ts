@@ -21,6 +21,7 @@ import { mutationBodyHash } from './body-hash';
 import { findDecided, findRecorded, insertRecord, type MutationRecord, type RecordedMutation } from './mutation-log';
 import { rejectionReason, SyncRejection } from './rejection';
 import { BUFFERED_TYPES, type SyncBatch } from './batch';
+import type { ProgressStore } from './progress-repo';
 import { onSyncRefused } from '$lib/server/notify/events';
 
 /** Refusals the tablet resolves by itself (it rebases, or the user discarded): no head is told. */
@@ -173,6 +174,12 @@ async function recordRejection(db: Db, ctx: SyncContext, m: IncomingMutation, re
 	return { id: m.id, status: 'rejected', reason, visit };
 }
 
+/** The type's handler on the parsed payload (progress in `progress`, else the database). */
+function runHandler(tx: Tx, ctx: SyncContext, m: IncomingMutation, type: Mutation['type'], target: Target, progress?: ProgressStore): Promise<void> {
+	const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
+	return (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now, progress }, typed, target);
+}
+
 /**
  * In a batch, a mutation that only merges progress runs in the batch's memory: its progress,
  * record and audit entry are written with the batch's (./batch.ts). Refused, its merge is undone.
@@ -182,8 +189,7 @@ async function applyBuffered(tx: Tx, ctx: SyncContext, batch: SyncBatch, m: Inco
 	const mark = deferredAuditMark(tx);
 	try {
 		const target = await targetOf(tx, ctx, m.entityId);
-		const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
-		await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now, progress: batch.progressStore }, typed, target);
+		await runHandler(tx, ctx, m, type, target, batch.progressStore);
 		await audit(tx, ctx, m, target, 'sync_apply', {});
 		batch.queueRecord({ ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null, bodyHash: mutationBodyHash(m) });
 	} catch (err) {
@@ -210,8 +216,7 @@ async function applyOnce(db: Db, ctx: SyncContext, m: IncomingMutation): Promise
 			const record: MutationRecord = { ...m, userId: ctx.user.id, deviceId: ctx.deviceId, result: 'applied', reason: null, bodyHash: mutationBodyHash(m) };
 			await insertRecord(tx, record, ctx.now);
 			const target = await targetOf(tx, ctx, m.entityId);
-			const typed = { ...m, type, payload: parsePayload(type, m.payload) } as Mutation<typeof type>;
-			await (HANDLERS[type] as (c: unknown, mm: unknown, t: Target) => Promise<void>)({ tx, user: ctx.user, now: ctx.now }, typed, target);
+			await runHandler(tx, ctx, m, type, target);
 			const extra = type === 'sync.discard' ? await recordDiscards(tx, ctx, m) : {};
 			await audit(tx, ctx, m, target, type === 'sync.discard' ? 'sync_discard' : 'sync_apply', extra);
 			batch?.noteDecided(record);

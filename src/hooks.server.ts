@@ -12,6 +12,7 @@ import { guardRoute } from '$lib/server/auth/guard';
 import { securityHeaders } from '$lib/server/http/headers';
 import { markDraining } from '$lib/server/http/health';
 import { requestLog } from '$lib/server/http/request-log';
+import { compressResponse } from '$lib/server/http/compress';
 import { tileImageSource } from '$lib/server/security/csp';
 import { refuseCrossSite, refuseOverWriteLimit } from '$lib/server/security/guards';
 import { hostile, neverThrow } from '$lib/server/security/hostile';
@@ -63,10 +64,16 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-// The request log first, so it sees every answer, refusals included; then `neverThrow` and
-// `hostile` before any hook that could throw on an odd address (security/hostile.ts): a refusal
-// there is a 4xx, never a crash.
-export const handle = sequence(requestLog(!dev && process.env.LOG_REQUESTS !== '0'), headers, neverThrow, hostile, i18n, csrf, session, rateLimit, guard);
+/** Rendered pages and JSON go out compressed (http/compress.ts); a load's own fetch is not a client. */
+const compress: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	return event.isSubRequest ? response : compressResponse(event.request, response);
+};
+
+// The request log first, so it sees every answer, refusals included; compression next, so it
+// gets the final answer, headers and all; then `neverThrow` and `hostile` before any hook that
+// could throw on an odd address (security/hostile.ts): a refusal there is a 4xx, never a crash.
+export const handle = sequence(requestLog(!dev && process.env.LOG_REQUESTS !== '0'), compress, headers, neverThrow, hostile, i18n, csrf, session, rateLimit, guard);
 
 /**
  * Unexpected errors: log what helps to fix them (route, error name and message, a reference)

@@ -11,9 +11,10 @@
  *
  *   npm run build && npm run bench:lighthouse
  *   LH_RUNS=5 LH_PORT=4192 LH_DEBUG_PORT=9333 npm run bench:lighthouse
+ *   LH_PAGES=field LH_REPORT_DIR=.tmp/lh npm run bench:lighthouse   # only pages whose name has "field"; keep each median report (JSON)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
@@ -26,6 +27,8 @@ const debugPort = Number(process.env.LH_DEBUG_PORT ?? 9333);
 const runs = Math.max(1, Math.min(9, Number(process.env.LH_RUNS ?? 3) || 3));
 const base = `http://127.0.0.1:${port}`;
 const dataDir = '.tmp/lighthouse';
+const pageFilter = process.env.LH_PAGES ?? '';
+const reportDir = process.env.LH_REPORT_DIR ?? '';
 
 type Target = { name: string; path: string; user: string | null };
 
@@ -111,12 +114,16 @@ try {
 	console.log(`Lighthouse ${(await import('lighthouse/package.json', { with: { type: 'json' } })).default.version}, mobile preset, ${base}`);
 	console.log(`${runs} run(s) per page, the median run shown (performance of every run in brackets)`);
 	console.log('page                 perf  a11y  best  seo   JS files  JS gzip (KB)  runs');
-	for (const target of PAGES) {
+	for (const target of PAGES.filter((p) => p.name.includes(pageFilter))) {
 		const results = [];
 		for (let i = 0; i < runs; i++) results.push(await measure(target));
 		results.sort((a, b) => a.perf - b.perf);
 		const median = results[Math.floor((results.length - 1) / 2)];
 		const lhr = median.lhr;
+		if (reportDir) {
+			mkdirSync(reportDir, { recursive: true });
+			writeFileSync(path.join(reportDir, `${target.name.replaceAll(' ', '-')}.json`), JSON.stringify(lhr));
+		}
 		const score = (id: string) => String(Math.round((lhr.categories[id]?.score ?? 0) * 100)).padStart(4);
 		console.log(`${target.name.padEnd(20)} ${score('performance')}  ${score('accessibility')}  ${score('best-practices')}  ${score('seo')}   ${String(median.scripts).padStart(8)}  ${median.kb.padStart(12)}  [${results.map((r) => r.perf).join(' ')}]`);
 		console.log(`  FCP ${lhr.audits['first-contentful-paint']?.displayValue}, LCP ${lhr.audits['largest-contentful-paint']?.displayValue}, TBT ${lhr.audits['total-blocking-time']?.displayValue}, CLS ${lhr.audits['cumulative-layout-shift']?.displayValue}`);

@@ -149,6 +149,41 @@ test.describe('on the shared e2e server', () => {
 		}
 	});
 
+	test('rendered pages and JSON answers go out compressed for clients that take it; build assets come precompressed', async ({ baseURL }) => {
+		const anonymous = await request.newContext({ baseURL });
+		const head = await signedInApi(baseURL!, 'head1');
+		try {
+			for (const [ctx, path, type] of [
+				[anonymous, '/login', 'text/html'],
+				[head, '/approvals', 'text/html'],
+				[head, '/api/requests', 'application/json']
+			] as const) {
+				for (const [accept, expected] of [
+					['gzip, deflate, br', 'br'],
+					['gzip', 'gzip'],
+					['identity', undefined]
+				] as const) {
+					const res = await ctx.get(path, { headers: { 'accept-encoding': accept } });
+					expect(res.status(), `${path} (${accept})`).toBe(200);
+					const headers = res.headers();
+					expect(headers['content-type'], path).toContain(type);
+					expect(headers['content-encoding'], `${path} with Accept-Encoding: ${accept}`).toBe(expected);
+					expect(headers['vary'], path).toMatch(/accept-encoding/i);
+					// Decoded by the client, the answer is whole: the page ends, the JSON parses.
+					const body = await res.text();
+					if (type === 'text/html') expect(body.trimEnd().endsWith('</html>'), path).toBe(true);
+					else expect(() => JSON.parse(body), path).not.toThrow();
+				}
+			}
+			const loginHtml = await (await anonymous.get('/login')).text();
+			const asset = /(\/_app\/immutable\/[^"]+\.js)/.exec(loginHtml)?.[1];
+			const res = await anonymous.get(asset!, { headers: { 'accept-encoding': 'br, gzip' } });
+			expect(res.headers()['content-encoding'], `${asset} from the build's .br file`).toBe('br');
+		} finally {
+			await Promise.all([anonymous.dispose(), head.dispose()]);
+		}
+	});
+
 	test('cross-site writes are refused on every endpoint kind; same-origin ones pass', async ({ baseURL }) => {
 		const staff = await signedInApi(baseURL!, 'staff1');
 		try {

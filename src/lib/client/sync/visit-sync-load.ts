@@ -2,7 +2,8 @@
  * Reads what visitSync() needs for a set of visits from the tablet's store (browser: IndexedDB;
  * inside a liveQuery, so the day list and the visit page follow the outbox and photo queue).
  */
-import { readSyncState, type DoorstepDb } from '../db';
+import type { DoorstepDb } from '../db';
+import { readSyncState } from '../sync-state';
 import { visitSync, type VisitSync } from './visit-sync';
 
 export async function loadVisitSync(db: DoorstepDb, visitIds: string[], recorded: Set<string>): Promise<Map<string, VisitSync>> {

@@ -24,6 +24,15 @@ test('admin: top bar, translated audit log, /admin/communities, 404 inside the a
 	const nav = page.getByRole('navigation', { name: /主导航|Main/ });
 	await expect(nav.getByRole('link', { name: '全部申请' })).toHaveAttribute('href', '/admin/requests');
 	await expect(nav.getByRole('link', { name: '外勤设备' })).toHaveAttribute('href', '/admin/devices');
+	// On a landscape tablet (1180 px) the eight links form one row of their own, under the brand
+	// and the tools, and the per-outlet table fits its card without scrolling.
+	const linkTops = await nav.getByRole('link').evaluateAll((links) => links.map((a) => Math.round(a.getBoundingClientRect().top)));
+	expect(linkTops.length).toBe(8);
+	expect(new Set(linkTops).size, `link rows at ${linkTops.join(', ')}`).toBe(1);
+	const brandBottom = await page.getByRole('banner').getByRole('link', { name: '上门服务' }).evaluate((a) => a.getBoundingClientRect().bottom);
+	expect(linkTops[0]).toBeGreaterThanOrEqual(Math.floor(brandBottom));
+	const counts = page.getByRole('region', { name: /各网点上门申请数量（按状态）|Home-visit requests per outlet/ });
+	expect(await counts.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
 	// Failed reminders are counted on the overview, which links the job queue (issue 15).
 	await expect(page.getByTestId('dead-jobs')).toHaveAttribute('href', '/admin/jobs');
 	await expect(page.getByTestId('dead-jobs')).toContainText('条提醒发送失败');
@@ -38,6 +47,7 @@ test('admin: top bar, translated audit log, /admin/communities, 404 inside the a
 	await shot(page, 'admin-overview-zh');
 	await switchLanguage(page);
 	expect(await rawCodes()).toEqual([]);
+	expect(await counts.evaluate((el) => el.scrollWidth - el.clientWidth), 'English column heads fit too').toBeLessThanOrEqual(0);
 	await shot(page, 'admin-overview-en');
 	await switchLanguage(page);
 

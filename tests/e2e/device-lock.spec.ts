@@ -1,6 +1,6 @@
 import { expect, request, test, type Page } from '@playwright/test';
 import { expectAccessible, login, shanghaiDate } from './helpers';
-import { ensureServiceWorker, fieldLogin, openVisitFromDayList, pendingCount, planVisit, tabletOptions, TEST_PIN, unlockWithPin, userId, withDb } from './field-helpers';
+import { ensureServiceWorker, fieldLogin, lockNow, openVisitFromDayList, pendingCount, planVisit, tabletOptions, TEST_PIN, unlockWithPin, userId, withDb } from './field-helpers';
 
 /**
  * Issue 6, the app lock: the field app locks on demand (and after idle time / in the background,
@@ -198,4 +198,31 @@ test('the administrator sets the idle-lock time; a tablet locks after it from it
 		await setLockMinutes(admin, 5); // the shared server's other suites expect the default
 		await adminContext.close();
 	}
+});
+
+test.describe('joined Wi-Fi that leads nowhere', () => {
+	// Without the service worker the page's own requests are the ones routed below (a worker's
+	// fetches would pass by the page's routes).
+	test.use({ serviceWorkers: 'block' });
+
+	test('the server never answers, and the lock screen still opens within seconds; the PIN opens the day', async ({ page, context }) => {
+		test.setTimeout(90_000);
+		await fieldLogin(page, 'staff4');
+		await lockNow(page); // else the reload resumes the unlocked session (crypto/session-resume.ts)
+		// Every API request reaches a network that swallows it: no answer, no error (a captive
+		// portal, a dead uplink). Without a time limit the app waited on /api/me for ever, on a
+		// blank frame.
+		const hung: string[] = [];
+		await context.route('**/api/**', (route) => void hung.push(new URL(route.request().url()).pathname));
+		const reloaded = Date.now();
+		// location.reload(), not page.reload(): the spec's pages pass the lock after page.reload().
+		await page.evaluate(() => location.reload());
+		const lock = page.getByTestId('device-lock');
+		await expect(lock).toHaveAttribute('data-lock', 'locked', { timeout: 20_000 });
+		console.log(`lock screen ${((Date.now() - reloaded) / 1000).toFixed(1)} s after the reload, /api/me unanswered`);
+		expect(hung).toContain('/api/me');
+		await unlockWithPin(page, TEST_PIN);
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('的上门任务');
+		await context.unrouteAll({ behavior: 'ignoreErrors' });
+	});
 });

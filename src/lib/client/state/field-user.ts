@@ -28,12 +28,19 @@ export function forgetUser(): void {
 }
 
 /**
- * Asks the server who is signed in. `offline` when it cannot be reached (the app then trusts the
- * remembered user), `signed_out` when the server says there is no session.
+ * How long the start waits for the server. A hospital's or nursing home's Wi-Fi that is joined
+ * but leads nowhere (a captive portal, a dead uplink) leaves a request hanging for a minute or
+ * more, and the team would face a blank frame at the door; after this the app opens as offline.
  */
-export async function fetchCurrentUser(): Promise<FieldUser | 'signed_out' | 'offline'> {
+export const CURRENT_USER_TIMEOUT_MS = 5000;
+
+/**
+ * Asks the server who is signed in. `offline` when it cannot be reached in time (the app then
+ * trusts the remembered user), `signed_out` when the server says there is no session.
+ */
+export async function fetchCurrentUser(timeoutMs = CURRENT_USER_TIMEOUT_MS): Promise<FieldUser | 'signed_out' | 'offline'> {
 	try {
-		const res = await fetch('/api/me', { headers: { accept: 'application/json' }, cache: 'no-store' });
+		const res = await fetch('/api/me', { headers: { accept: 'application/json' }, cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
 		if (res.status === 401) return 'signed_out';
 		if (!res.ok) return 'offline';
 		return (await res.json()) as FieldUser;

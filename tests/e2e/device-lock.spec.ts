@@ -1,4 +1,4 @@
-import { expect, request, test, type Page } from '@playwright/test';
+import { expect, request, test, type Page, type Route } from '@playwright/test';
 import { expectAccessible, login, shanghaiDate } from './helpers';
 import { ensureServiceWorker, fieldLogin, lockNow, openVisitFromDayList, pendingCount, planVisit, tabletOptions, TEST_PIN, unlockWithPin, userId, withDb } from './field-helpers';
 
@@ -205,24 +205,72 @@ test.describe('joined Wi-Fi that leads nowhere', () => {
 	// fetches would pass by the page's routes).
 	test.use({ serviceWorkers: 'block' });
 
-	test('the server never answers, and the lock screen still opens within seconds; the PIN opens the day', async ({ page, context }) => {
+	test('reloaded within the idle window while the server never answers: after the wait the day opens again, without the PIN', async ({ page, context }) => {
 		test.setTimeout(90_000);
 		await fieldLogin(page, 'staff4');
-		await lockNow(page); // else the reload resumes the unlocked session (crypto/session-resume.ts)
 		// Every API request reaches a network that swallows it: no answer, no error (a captive
-		// portal, a dead uplink). Without a time limit the app waited on /api/me for ever, on a
-		// blank frame.
+		// portal, a dead uplink). Without a time limit the start waited on /api/me for ever, on
+		// a blank frame ("starting"), though the session may open from this tab's reload record.
 		const hung: string[] = [];
 		await context.route('**/api/**', (route) => void hung.push(new URL(route.request().url()).pathname));
 		const reloaded = Date.now();
 		// location.reload(), not page.reload(): the spec's pages pass the lock after page.reload().
 		await page.evaluate(() => location.reload());
+		await expect(page.locator('main[data-session]')).toHaveAttribute('data-session', 'ready', { timeout: 20_000 });
+		console.log(`day open again ${((Date.now() - reloaded) / 1000).toFixed(1)} s after the reload, /api/me unanswered`);
+		expect(hung).toContain('/api/me');
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('的上门任务');
+		await expect(page.getByTestId('device-lock')).toHaveCount(0);
+		await context.unrouteAll({ behavior: 'ignoreErrors' });
+	});
+
+	/** Holds every /api/me of the context unanswered until released; the rest goes through. */
+	async function holdWhoAmI(page: Page) {
+		const held: Route[] = [];
+		const aborted: string[] = [];
+		page.on('requestfailed', (r) => {
+			if (new URL(r.url()).pathname === '/api/me') aborted.push(r.failure()?.errorText ?? 'failed');
+		});
+		await page.context().route('**/api/me', (route) => void held.push(route));
+		return { held, aborted };
+	}
+
+	test('a tablet that knows its user shows the lock screen before the server answers; the PIN typed meanwhile opens the day and the late answer keeps it open', async ({ page, context }) => {
+		test.setTimeout(90_000);
+		await fieldLogin(page, 'staff5');
+		await lockNow(page);
+		const { held, aborted } = await holdWhoAmI(page);
+		await page.evaluate(() => location.reload());
 		const lock = page.getByTestId('device-lock');
 		await expect(lock).toHaveAttribute('data-lock', 'locked', { timeout: 20_000 });
-		console.log(`lock screen ${((Date.now() - reloaded) / 1000).toFixed(1)} s after the reload, /api/me unanswered`);
-		expect(hung).toContain('/api/me');
+		expect(aborted, 'the lock screen came before the 5 s limit on /api/me').toEqual([]);
+		expect(held.length).toBeGreaterThan(0);
+		await expect(page.getByRole('banner')).toContainText('孙浩'); // the remembered name, at once
 		await unlockWithPin(page, TEST_PIN);
 		await expect(page.getByRole('heading', { level: 1 })).toContainText('的上门任务');
+		// The real server's answer, late: the same user, so the day stays open.
+		const answeredLate = aborted.length === 0;
+		for (const route of held.splice(0)) await route.continue().catch(() => undefined);
+		await context.unrouteAll({ behavior: 'ignoreErrors' });
+		console.log(`late /api/me answered after the unlock: ${answeredLate}`);
+		await page.getByRole('button', { name: '立即同步' }).click();
+		await expect(page.getByTestId('pending')).toHaveText('待同步 0 项');
+		await expect(lock).toHaveCount(0);
+	});
+
+	test('signed out on the server meanwhile: the lock screen first, then the sign-in page', async ({ page, context, baseURL }) => {
+		test.setTimeout(90_000);
+		await fieldLogin(page, 'staff6');
+		await lockNow(page);
+		const { held } = await holdWhoAmI(page);
+		await page.evaluate(() => location.reload());
+		await expect(page.getByTestId('device-lock')).toHaveAttribute('data-lock', 'locked', { timeout: 20_000 });
+		await expect.poll(() => held.length).toBeGreaterThan(0);
+		// The session ends on the server while the question is on its way (signed out elsewhere,
+		// expired); the held request then gets the real server's answer: 401.
+		expect((await context.request.post('/logout', { headers: { origin: baseURL! }, maxRedirects: 0 })).status()).toBe(303);
+		for (const route of held.splice(0)) await route.continue();
+		await expect(page).toHaveURL(/\/login\?next=(%2F|\/)field/, { timeout: 15_000 });
 		await context.unrouteAll({ behavior: 'ignoreErrors' });
 	});
 });

@@ -111,6 +111,12 @@ export async function takeResume(userId: string, now: number, env = browserEnv()
 	}
 }
 
+/** Whether a reload may open unlocked (a record in this tab, not expired): read, not taken. */
+export function hasResume(userId: string, now: number, env: Pick<ResumeEnv, 'session'> = { session: globalThis.sessionStorage }): boolean {
+	const record = readRecord(userId, env as ResumeEnv);
+	return !!record && now < record.expiresAt;
+}
+
 /** Lock, sign-out, wipe: neither half is left. */
 export async function forgetResume(userId: string, env = browserEnv()): Promise<void> {
 	env.session.removeItem(sessionKey(userId));

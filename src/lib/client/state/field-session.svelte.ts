@@ -71,7 +71,10 @@ export class FieldSession {
 	}
 
 	async start(): Promise<void> {
+		this.lockWhileAsking();
 		const answer = await fetchCurrentUser();
+		// The PIN may have opened the data while the server was being asked (lockWhileAsking).
+		if (this.state === 'ready' && this.settleUnlockedStart(answer)) return;
 		if (typeof answer === 'object') forgetWipe();
 		else if (wipeNotice()) {
 			// A wiped tablet says why until someone signs in again.
@@ -118,6 +121,36 @@ export class FieldSession {
 		this.state = hasPin(user.id) || !this.online ? 'locked' : 'setup_pin';
 	}
 
+	/**
+	 * A tablet that knows its user and has a PIN shows the lock screen at once, while the server
+	 * is asked who is signed in: the PIN works offline anyway, and the team at the door can type
+	 * it during a slow or dead network's wait. Not when the answer may lead elsewhere first: a
+	 * wipe notice, "sign in again" after wrong PINs, or a session that opens without the PIN.
+	 */
+	private lockWhileAsking(): void {
+		const user = rememberedUser();
+		if (!user || user.role !== 'field_staff' || wipeNotice() || !hasPin(user.id)) return;
+		if (readLock(user.id)?.signOutFirst || this.resume.pending(user.id)) return;
+		this.user = user;
+		this.state = 'locked';
+	}
+
+	/**
+	 * The server's answer after the PIN already opened the remembered user's data. True when the
+	 * start is settled: the same user (or no answer) stays unlocked. Signed out, or another user
+	 * signed in on this browser: lock, and the rest of start() goes on as for a locked tablet.
+	 */
+	private settleUnlockedStart(answer: FieldUser | 'signed_out' | 'offline'): boolean {
+		if (answer === 'offline') return true;
+		if (typeof answer === 'object' && answer.id === this.user?.id) {
+			rememberUser(answer);
+			this.online = true;
+			return true;
+		}
+		this.lock();
+		return false;
+	}
+
 	/** First sign-in here (online), or after too many wrong PINs: a new PIN, the same data. */
 	async setPin(pin: string, deviceName = ''): Promise<boolean> {
 		const user = this.user;
@@ -136,6 +169,13 @@ export class FieldSession {
 		const user = this.user;
 		if (!user || this.state !== 'locked') return { ok: false, noPin: true };
 		const result = await unlockWithPin(user.id, pin, undefined, (key) => this.resume.save(user.id, key));
+		if (result.ok && (this.state !== 'locked' || this.user?.id !== user.id)) {
+			// The server's answer came during the PIN's key derivation and led elsewhere (signed
+			// out, another user): nothing opens, and the reload record just written goes too.
+			result.keys.forget();
+			void this.resume.forget(user.id);
+			return { ok: false, noPin: true };
+		}
 		if (result.ok) {
 			this.dataKeys = result.keys;
 			await this.openStore(user, result.keys);

@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import path from 'node:path';
 import { DEMO_PASSWORD, expectAccessible, login, shanghaiDate } from './helpers';
 import { planVisit } from './field-helpers';
+import { jpeg, sha256, signaturePng } from './photo-flow-helpers';
 import { consentHash, CURRENT_CONSENT_VERSION } from '../../src/lib/domain/consent';
 
 /*
@@ -143,13 +144,16 @@ test('head: live progress as the tablet syncs, one timeline line per sync, revie
 		const s1 = await tablet.get('/api/me').then((r) => r.json() as Promise<{ id: string }>);
 		const s2 = (await import('./field-helpers')).userId(DATA_DIR, 'staff2');
 		const kinds = ['id_front', 'id_back', 'staff_with_customer', 'signed_document'];
+		// Real photo bytes and a real signature, drawn by the head's browser before signing in.
+		const photos = await Promise.all(kinds.map(async (kind, i) => ({ id: crypto.randomUUID(), kind, bytes: await jpeg(page, i + 1) })));
+		const signature = await signaturePng(page);
 		await push('visit.complete', {
 			outcome: 'completed',
 			note: '已重置密码',
 			visitedAt: now(),
-			consent: { consentBy: 'resident', name: visit.residentName, relation: null, consentVersion: CURRENT_CONSENT_VERSION, consentHash: await consentHash(CURRENT_CONSENT_VERSION), signature: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==', signedAt: now() },
+			consent: { consentBy: 'resident', name: visit.residentName, relation: null, consentVersion: CURRENT_CONSENT_VERSION, consentHash: await consentHash(CURRENT_CONSENT_VERSION), signature, signedAt: now() },
 			confirmedBy: [s1.id, s2],
-			photos: kinds.map((kind, i) => ({ id: crypto.randomUUID(), kind, sha256: String(i).repeat(64), bytes: 300_000, takenAt: now(), position: { lat: 30.1572, lng: 120.2578, accuracyM: 9 } }))
+			photos: photos.map((p) => ({ id: p.id, kind: p.kind, sha256: sha256(p.bytes), bytes: p.bytes.length, takenAt: now(), position: { lat: 30.1572, lng: 120.2578, accuracyM: 9 } }))
 		});
 		await expect(progress.locator('[data-step=complete]')).toContainText('已完成', { timeout: 45_000 });
 		await expect(progress.locator('[data-step=services]')).toContainText('已完成 1/1 项');
@@ -162,6 +166,23 @@ test('head: live progress as the tablet syncs, one timeline line per sync, revie
 		await expectAccessible(page);
 		await shot(page, 'head-progress-zh');
 
+		// Listed but not received: no "认可凭证" yet, the page says why, and the server refuses it too.
+		await expect(page.getByTestId('review-waiting')).toContainText('还在等平板上传 4 张照片');
+		await expect(page.getByRole('button', { name: '认可凭证' })).toHaveCount(0);
+		const early = await page.request.post(`/approvals/${visit.requestId}?/evidence_accept`, { form: { visitId: visit.visitId }, headers: { origin: base, accept: 'text/html' }, maxRedirects: 0 });
+		expect(early.status()).toBe(409);
+		expect(await early.text()).toContain('还有照片没有从平板传到');
+
+		// The tablet uploads the four photos; the page follows and offers the acceptance.
+		for (const p of photos) {
+			const put = await tablet.put(`/api/photos/${p.id}`, {
+				data: p.bytes,
+				headers: { 'content-type': 'image/jpeg', 'x-photo-sha256': sha256(p.bytes), 'x-photo-visit': visit.visitId, 'x-photo-kind': p.kind, 'x-photo-taken-at': now(), 'x-photo-position': '30.1572,120.2578,9' }
+			});
+			expect(put.status(), p.kind).toBe(201);
+		}
+		await page.reload();
+		await expect(progress.locator('[data-step=photos]')).toContainText('已收到 4/4 张');
 		await page.getByRole('button', { name: '认可凭证' }).click();
 		await expect(page.getByTestId('review-status')).toContainText('已认可');
 		await expect(page.getByRole('button', { name: '认可凭证' })).toHaveCount(0);

@@ -98,3 +98,32 @@ export function photoRows(dataDir: string, visitId?: string): PhotoRow[] {
 			: db.prepare('select id, visit_id, kind, sha256, bytes, uploaded_by from photos order by id').all()) as PhotoRow[]
 	);
 }
+
+/** A small real JPEG (64 × 48, one colour per seed), drawn by the browser of `page`. */
+export async function jpeg(page: Page, seed: number): Promise<Buffer> {
+	const b64 = await page.evaluate(async (seed) => {
+		const c = new OffscreenCanvas(64, 48);
+		const ctx = c.getContext('2d')!;
+		ctx.fillStyle = `hsl(${seed * 47}, 70%, 50%)`;
+		ctx.fillRect(0, 0, 64, 48);
+		const blob = await c.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+		const bytes = new Uint8Array(await blob.arrayBuffer());
+		return btoa(String.fromCharCode(...bytes));
+	}, seed);
+	return Buffer.from(b64, 'base64');
+}
+
+/** A small real signature PNG as the tablet's pad sends it (a data: URL). */
+export async function signaturePng(page: Page): Promise<string> {
+	return page.evaluate(async () => {
+		const c = new OffscreenCanvas(240, 80);
+		const ctx = c.getContext('2d')!;
+		ctx.lineWidth = 3;
+		ctx.beginPath();
+		ctx.moveTo(10, 60);
+		ctx.bezierCurveTo(60, 0, 120, 80, 230, 20);
+		ctx.stroke();
+		const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+		return `data:image/png;base64,${btoa(String.fromCharCode(...bytes))}`;
+	});
+}

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { login, shanghaiDate } from './helpers';
 import { fieldLogin, freePort, OwnServer, planVisit, tabletOptions, withDb, workVisit } from './field-helpers';
-import { devicePhotos, hashOfStored, photoRows, sha256, storageFiles } from './photo-flow-helpers';
+import { devicePhotos, hashOfStored, jpeg, photoRows, sha256, storageFiles } from './photo-flow-helpers';
 
 /**
  * Photo uploads when things go wrong, in real Chromium against the real server: the server dies
@@ -104,19 +104,6 @@ test('the server is killed mid-upload and restarted: every photo arrives exactly
 });
 
 /** A small real JPEG drawn in the page (distinct per seed). */
-async function jpeg(page: Page, seed: number): Promise<Buffer> {
-	const b64 = await page.evaluate(async (seed) => {
-		const c = new OffscreenCanvas(64, 48);
-		const ctx = c.getContext('2d')!;
-		ctx.fillStyle = `hsl(${seed * 47}, 70%, 50%)`;
-		ctx.fillRect(0, 0, 64, 48);
-		const blob = await c.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-		const bytes = new Uint8Array(await blob.arrayBuffer());
-		return btoa(String.fromCharCode(...bytes));
-	}, seed);
-	return Buffer.from(b64, 'base64');
-}
-
 test('uploads the server must refuse, from real browser sessions: each with its reason, nothing stored', async ({ browser, baseURL }) => {
 	test.setTimeout(120_000);
 	const visit = await planVisit(baseURL!, DATA_DIR, { date: shanghaiDate(9 + test.info().repeatEachIndex), start: '10:00', end: '11:00', lead: 'staff1', second: 'staff2', tag: '拒收老人' });

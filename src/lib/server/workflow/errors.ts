@@ -47,6 +47,7 @@ export const WORKFLOW_ERROR_CODES = [
 	'err_urgency',
 	'err_community_inactive',
 	'err_visit_not_recorded',
+	'err_evidence_photos_waiting',
 	'err_review_decision',
 	'err_reminder_recipient',
 	'err_reminder_contact_phone'

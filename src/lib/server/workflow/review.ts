@@ -2,7 +2,8 @@ import { recordAudit } from '$lib/server/audit';
 import type { Db } from '$lib/server/repos/common';
 import { getVisit } from '$lib/server/repos/visits';
 import { inTransaction, requireOutletHead, type Actor } from './context';
-import { invalid, notFound } from './errors';
+import { conflict, invalid, notFound } from './errors';
+import { manifestFor } from '$lib/server/photos/repo';
 import { getRequest } from '$lib/server/repos/requests';
 import { onEvidenceSentBack } from '$lib/server/notify/events';
 
@@ -38,6 +39,9 @@ export function reviewEvidence(db: Db, actor: Actor, requestId: string, input: R
 		if (!(REVIEW_DECISIONS as readonly string[]).includes(input.decision)) throw invalid('err_review_decision');
 		const reason = input.reason?.trim() || null;
 		if (input.decision === 'sent_back' && !reason) throw invalid('err_reason_required');
+		// Evidence is accepted as seen: not while photos the tablet listed at completion are still
+		// on their way (sending back, e.g. to ask for them, stays possible).
+		if (input.decision === 'accepted' && (await photosWaiting(tx, visit.id)) > 0) throw conflict('err_evidence_photos_waiting');
 
 		const review: EvidenceReview = { visitId: visit.id, status: input.decision, reason, reviewedBy: actor.id, reviewedAt: now.toISOString() };
 		const row = { status: review.status, reason: review.reason, reviewed_by: review.reviewedBy, reviewed_at: review.reviewedAt };
@@ -59,6 +63,14 @@ export function reviewEvidence(db: Db, actor: Actor, requestId: string, input: R
 		if (request) await onEvidenceSentBack(tx, request, visit, reason ?? '', now);
 		return review;
 	});
+}
+
+/** Photos the tablet listed in the visit's completion that the server has not received. */
+async function photosWaiting(db: Db, visitId: string): Promise<number> {
+	const listed = await manifestFor(db, visitId);
+	if (!listed.length) return 0;
+	const received = new Set((await db.selectFrom('photos').select('id').where('visit_id', '=', visitId).execute()).map((r) => r.id));
+	return listed.filter((e) => !received.has(e.id)).length;
 }
 
 /** The latest review of each given visit. */

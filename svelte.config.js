@@ -42,6 +42,14 @@ const config = {
 		// SvelteKit's own origin check on form posts; the handle hook checks every other write
 		// (src/lib/server/security/csrf.ts).
 		csrf: { trustedOrigins: [] },
+		prerender: {
+			// The field shell preloads /api/me (hooks.server.ts), which the prerenderer follows like
+			// a link and, signed in as nobody, gets 401 for: expected, not a broken link.
+			handleHttpError: ({ path, status, message }) => {
+				if (path === '/api/me' && status === 401) return;
+				throw new Error(message);
+			}
+		},
 		// Content-Security-Policy: nonces on rendered pages, hashes in a <meta> tag on the
 		// prerendered field shell ('auto'). The hook adds the configured tile server to img-src at
 		// run time (src/lib/server/http/headers.ts); frame-ancestors comes as a header on every

@@ -39,10 +39,20 @@ export const init: ServerInit = async () => {
 	});
 };
 
+/**
+ * The field app's first question to the server (who is signed in, lib/client/state/field-user.ts)
+ * starts with the HTML instead of after the scripts ran: the lock screen waits on it. Also in the
+ * prerendered shell the service worker answers with; other pages get nothing.
+ */
+const FIELD_PRELOAD_MARK = '<!--doorstep:field-preload-->';
+const fieldPreload = (pathname: string) =>
+	pathname === '/field' || pathname.startsWith('/field/') || pathname === '/field-shell' ? '<link rel="preload" href="/api/me" as="fetch" crossorigin="anonymous" />' : '';
+
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
-		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale === 'zh' ? 'zh-CN' : locale) });
+		const preload = fieldPreload(event.url.pathname);
+		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale === 'zh' ? 'zh-CN' : locale).replace(FIELD_PRELOAD_MARK, preload) });
 	});
 
 /** Every state change must come from this app's own pages (src/lib/server/security/csrf.ts). */

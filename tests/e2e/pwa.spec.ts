@@ -30,6 +30,22 @@ test('manifest, icons and service worker make the field app installable and keep
 	expect(cached.length).toBeGreaterThan(10);
 	expect(cached).toContain('/field-shell');
 	expect(cached.filter((u) => u.startsWith('/api/') || u.startsWith('/approvals') || u.startsWith('/requests'))).toEqual([]);
+
+	// Under the worker (the shell answers the navigation), the question "who is signed in" starts
+	// with the HTML's preload, and the app uses that answer: one request per load, none cached.
+	const me: string[] = [];
+	page.on('request', (r) => {
+		if (new URL(r.url()).pathname === '/api/me') me.push(r.resourceType());
+	});
+	const unused: string[] = [];
+	page.on('console', (msg) => {
+		if (/preload/i.test(msg.text())) unused.push(msg.text());
+	});
+	await page.reload();
+	await expect(page.getByTestId('pending')).toContainText('待同步');
+	expect(await page.locator('link[rel=preload][href="/api/me"]').count()).toBe(1);
+	expect(me).toEqual(['other']);
+	expect(unused).toEqual([]);
 });
 
 /**

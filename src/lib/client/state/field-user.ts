@@ -40,7 +40,9 @@ export const CURRENT_USER_TIMEOUT_MS = 5000;
  */
 export async function fetchCurrentUser(timeoutMs = CURRENT_USER_TIMEOUT_MS): Promise<FieldUser | 'signed_out' | 'offline'> {
 	try {
-		const res = await fetch('/api/me', { headers: { accept: 'application/json' }, cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+		// Matches the page's <link rel="preload"> (hooks.server.ts), so the answer already on its
+		// way is used; the server sends it with Cache-Control: no-store, so no cache keeps it.
+		const res = await fetch('/api/me', { signal: AbortSignal.timeout(timeoutMs) });
 		if (res.status === 401) return 'signed_out';
 		if (!res.ok) return 'offline';
 		return (await res.json()) as FieldUser;

@@ -14,9 +14,9 @@ const RESIDENT: Record<string, () => string> = {
 	placeType: m.resident_place_type,
 	lat: m.resident_lat,
 	lng: m.resident_lng,
-	contactName: () => `${m.resident_contact()} · ${m.resident_contact_name()}`,
-	contactRelation: () => `${m.resident_contact()} · ${m.resident_contact_relation()}`,
-	contactPhone: () => `${m.resident_contact()} · ${m.resident_contact_phone()}`
+	contactName: () => `${m.resident_contact_shown()} · ${m.resident_contact_name()}`,
+	contactRelation: () => `${m.resident_contact_shown()} · ${m.resident_contact_relation()}`,
+	contactPhone: () => `${m.resident_contact_shown()} · ${m.resident_contact_phone()}`
 };
 
 const TOP: Record<string, () => string> = {

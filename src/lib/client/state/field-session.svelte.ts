@@ -14,6 +14,7 @@ import { idleLockMs } from '$lib/domain/customer-view';
 import type { DataKeys } from '$lib/client/crypto/data-keys';
 import { wipeIfPinKeyGone } from '$lib/client/wrong-pin-wipe';
 import { resumeOnReload } from './resume-wiring';
+import { watchRevocation } from './revocation-wiring';
 import { deviceLabel } from '$lib/domain/device-summary';
 import { rememberDeviceName, rememberedDeviceName } from './device-name';
 import { dataKeysFromRaw } from '$lib/client/crypto/data-keys';
@@ -60,8 +61,6 @@ export class FieldSession {
 	private online = false;
 	private cleanup: (() => void)[] = [];
 	private transport: Transport | null = null;
-	private checking = false;
-	private recheck = false;
 	/** The loaded field-store module: set from the first unlock on (the app is unlocked only then). */
 	private store: Store | null = null;
 
@@ -274,54 +273,29 @@ export class FieldSession {
 		this.cleanup.push(unwire);
 	}
 
-	/**
-	 * Once the engine knows the tablet is revoked, every change of the sync or photo status checks
-	 * the hand-over; when nothing is left to send, the tablet wipes itself (sync/revocation.ts).
-	 */
+	/** Revoked: hand the work over, then wipe (revocation-wiring.ts). */
 	private watchRevocation(engine: SyncEngine): void {
-		const check = () => {
-			if (engine.isRevoked()) void this.checkRevocation();
-		};
-		this.cleanup.push(engine.subscribe(check));
-		const queue = this.photoQueue;
-		if (queue) this.cleanup.push(queue.subscribe(check));
+		this.cleanup.push(
+			watchRevocation(engine, this.photoQueue, {
+				current: () => {
+					const { db, engine, transport, store, user, photoQueue } = this;
+					return db && engine && transport && store && user ? { db, engine, transport, store, photoQueue } : null;
+				},
+				busy: () => !!this.status?.syncing || !!this.photoStatus?.uploading,
+				revokedAt: () => this.status?.revoked?.revokedAt ?? null,
+				stop: () => this.stop(),
+				wiped: (revokedAt) => this.afterWipe(revokedAt)
+			})
+		);
 	}
 
-	private async checkRevocation(): Promise<void> {
-		if (this.checking) {
-			this.recheck = true;
-			return;
+	/** Nothing of the user is left here: forget them, sign out on the server, say why. */
+	private async afterWipe(revokedAt: string | null): Promise<void> {
+		const user = this.user;
+		if (user) {
+			forgetLock(user.id);
+			await this.resume.forget(user.id);
 		}
-		this.checking = true;
-		try {
-			do {
-				this.recheck = false;
-				await this.handOverOrWipe();
-			} while (this.recheck && this.db);
-		} catch {
-			// The next status change checks again; nothing was deleted.
-		} finally {
-			this.checking = false;
-		}
-	}
-
-	private async handOverOrWipe(): Promise<void> {
-		const { db, engine, transport, user, store } = this;
-		if (!db || !engine || !transport || !user || !store || this.status?.syncing || this.photoStatus?.uploading) return;
-		const state = await store.readHandOver(db);
-		const step = store.revocationStep(state);
-		if (step === 'hand_over') {
-			if (state.pendingMutations + state.rejectedWork > 0) void engine.changed();
-			if (state.photosWaiting > 0) void this.photoQueue?.kick();
-			return;
-		}
-		if (step !== 'wipe') return;
-		const revokedAt = this.status?.revoked?.revokedAt ?? null;
-		this.stop();
-		const report = await store.wipeIfHandedOver({ db, deleteDb: store.deleteUserDb, reportWiped: (r, id) => transport.reportWiped(r, id) });
-		if (!report) return;
-		forgetLock(user.id);
-		await this.resume.forget(user.id);
 		this.forgetKeys();
 		forgetUser();
 		this.wiped = rememberWipe(revokedAt);
